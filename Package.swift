@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+// dropfill — restores the frames a talking-head video lost in transit, from the audio and the frames that survived.
+import PackageDescription
+
+/// Compiler settings for the numerical modules: their hot loops are unusable without optimisation even in debug.
+let hotLoops: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "dropfill",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dropfill", targets: ["dropfill"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - C libraries (module map + shim header each; nobody but their one Swift user imports them)
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev",
+                                         "libswscale-dev", "libswresample-dev", "libavfilter-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+
+        // MARK: - Engine
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        .target(name: "Metrics", swiftSettings: hotLoops),
+        .target(name: "Features", swiftSettings: hotLoops),
+        .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
+        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media"], swiftSettings: hotLoops),
+        .target(name: "Corpus", dependencies: ["Media", "Features", "Metrics", "Alignment", "Restoration"],
+                swiftSettings: hotLoops),
+
+        // MARK: - Faces
+        .target(name: "Inspector", dependencies: ["Corpus", "CNcursesw", "CSixel"]),
+        .executableTarget(name: "dropfill", dependencies: [
+            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Tests (one target per module)
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
+        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Inspector"]),
+        .testTarget(name: "dropfillTests", dependencies: ["Media"]),
+    ]
+)

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+extension Dropfill {
+    /// Every subcommand, in the order `--help` lists them. Add one line per command file.
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        ProbeCommand.self,
+    ]
+}
