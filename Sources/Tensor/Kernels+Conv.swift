@@ -1,0 +1,217 @@
+/// Geometry of a 2-D convolution (PyTorch's `Conv2d` conventions: cross-correlation, weight [Cout, Cin/groups, kH, kW]).
+public struct Conv2dOptions: Sendable, Hashable, Codable {
+    public var stride: Int
+    public var padding: Int
+    public var dilation: Int
+    public var groups: Int
+
+    public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
+    /// Output extent along one axis.
+    public func outputSize(_ input: Int, kernel: Int) -> Int {
+        (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+    }
+}
+
+/// The resolved sizes of one convolution call, checked once.
+struct ConvGeometry {
+    let n, cin, h, w, cout, kh, kw, hout, wout, groups: Int
+    let stride, padding, dilation: Int
+    var cinG: Int { cin / groups }
+    var coutG: Int { cout / groups }
+    /// Rows of the im2col matrix per group.
+    var k: Int { cinG * kh * kw }
+    var hwOut: Int { hout * wout }
+    /// A 1×1, stride-1, unpadded convolution needs no im2col: the input is the column matrix.
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+
+    init(input: [Int], weight: [Int], options o: Conv2dOptions) throws {
+        guard input.count == 4 else {
+            throw TensorError.shapeMismatch(operation: "conv2d input (NCHW)", expected: [-1, -1, -1, -1], got: input)
+        }
+        guard weight.count == 4, o.groups >= 1, o.stride >= 1, o.dilation >= 1, o.padding >= 0,
+              input[1] % o.groups == 0, weight[0] % o.groups == 0, weight[1] * o.groups == input[1] else {
+            throw TensorError.shapeMismatch(operation: "conv2d weight [Cout, Cin/groups=\(o.groups), kH, kW]",
+                                            expected: [-1, input.count == 4 ? input[1] / max(o.groups, 1) : -1, -1, -1],
+                                            got: weight)
+        }
+        n = input[0]; cin = input[1]; h = input[2]; w = input[3]
+        cout = weight[0]; kh = weight[2]; kw = weight[3]; groups = o.groups
+        stride = o.stride; padding = o.padding; dilation = o.dilation
+        hout = o.outputSize(h, kernel: kh)
+        wout = o.outputSize(w, kernel: kw)
+        guard hout > 0, wout > 0 else {
+            throw TensorError.shapeMismatch(operation: "conv2d: kernel larger than padded input", expected: [kh, kw], got: [h, w])
+        }
+    }
+
+    /// Output rows per tile so the column matrix stays under ~16 MB (the whole image when it fits).
+    var rowsPerTile: Int { max(1, min(hout, (1 << 22) / max(1, k * wout))) }
+}
+
+/// Convolution kernels: im2col + `cblas_sgemm`, per image and per group, tiled over output rows.
+enum ConvKernels {
+    // MARK: im2col / col2im
+
+    /// Fills `col` [k, rows·wout] with the receptive fields of output rows `oh0..<oh0+rows` of image `x` (one group).
+    static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, oh0: Int, rows: Int, col: UnsafeMutablePointer<Float>) {
+        let ncol = rows * g.wout
+        Parallel.forEach(g.k, cost: ncol) { range in
+            for r in range {
+                let c = r / (g.kh * g.kw), i = (r / g.kw) % g.kh, j = r % g.kw
+                let plane = x + c * g.h * g.w
+                let dst = col + r * ncol
+                // Output columns whose input column is inside the image.
+                let off = j * g.dilation - g.padding
+                let owLo = off >= 0 ? 0 : min(g.wout, (-off + g.stride - 1) / g.stride)
+                let owHi = max(owLo, min(g.wout, (g.w - 1 - off) >= 0 ? (g.w - 1 - off) / g.stride + 1 : 0))
+                for t in 0..<rows {
+                    let ih = (oh0 + t) * g.stride - g.padding + i * g.dilation
+                    let d = dst + t * g.wout
+                    if ih < 0 || ih >= g.h {
+                        d.update(repeating: 0, count: g.wout)
+                        continue
+                    }
+                    let src = plane + ih * g.w + off
+                    if owLo > 0 { d.update(repeating: 0, count: owLo) }
+                    if g.stride == 1 {
+                        (d + owLo).update(from: src + owLo, count: owHi - owLo)
+                    } else {
+                        for ow in owLo..<owHi { d[ow] = src[ow * g.stride] }
+                    }
+                    if owHi < g.wout { (d + owHi).update(repeating: 0, count: g.wout - owHi) }
+                }
+            }
+        }
+    }
+
+    /// Adds the columns `col` [k, rows·wout] back into image gradient `dx` (one group): the adjoint of `im2col`.
+    static func col2im(_ g: ConvGeometry, col: UnsafePointer<Float>, oh0: Int, rows: Int, dx: UnsafeMutablePointer<Float>) {
+        let ncol = rows * g.wout
+        let perChannel = g.kh * g.kw
+        // Each channel's rows write only that channel's plane, so channels run in parallel without races.
+        Parallel.forEach(g.cinG, cost: perChannel * ncol) { range in
+            for c in range {
+                let plane = dx + c * g.h * g.w
+                for ij in 0..<perChannel {
+                    let i = ij / g.kw, j = ij % g.kw, r = c * perChannel + ij
+                    let src = col + r * ncol
+                    let off = j * g.dilation - g.padding
+                    let owLo = off >= 0 ? 0 : min(g.wout, (-off + g.stride - 1) / g.stride)
+                    let owHi = max(owLo, min(g.wout, (g.w - 1 - off) >= 0 ? (g.w - 1 - off) / g.stride + 1 : 0))
+                    for t in 0..<rows {
+                        let ih = (oh0 + t) * g.stride - g.padding + i * g.dilation
+                        if ih < 0 || ih >= g.h { continue }
+                        let d = plane + ih * g.w + off
+                        let s = src + t * g.wout
+                        if g.stride == 1 {
+                            for ow in owLo..<owHi { d[ow] += s[ow] }
+                        } else {
+                            for ow in owLo..<owHi { d[ow * g.stride] += s[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Forward
+
+    /// y = conv(x, w) + b into `y` (shape [N, Cout, Hout, Wout], overwritten).
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
+                        y: UnsafeMutablePointer<Float>) {
+        let tile = g.rowsPerTile
+        let xImage = g.cin * g.h * g.w, yImage = g.cout * g.hwOut
+        ScratchPool.shared.with(g.isPointwise ? 1 : g.k * tile * g.wout) { col in
+            for n in 0..<g.n {
+                for grp in 0..<g.groups {
+                    let xg = x + n * xImage + grp * g.cinG * g.h * g.w
+                    let wg = w + grp * g.coutG * g.k
+                    let yg = y + n * yImage + grp * g.coutG * g.hwOut
+                    if g.isPointwise {
+                        BLAS.gemm(m: g.coutG, n: g.hwOut, k: g.k, a: wg, lda: g.k, b: xg, ldb: g.hwOut, c: yg, ldc: g.hwOut)
+                        continue
+                    }
+                    var oh0 = 0
+                    while oh0 < g.hout {
+                        let rows = min(tile, g.hout - oh0)
+                        im2col(g, x: xg, oh0: oh0, rows: rows, col: col)
+                        BLAS.gemm(m: g.coutG, n: rows * g.wout, k: g.k, a: wg, lda: g.k, b: col, ldb: rows * g.wout,
+                                  c: yg + oh0 * g.wout, ldc: g.hwOut)
+                        oh0 += rows
+                    }
+                }
+                if let b {
+                    let yn = y + n * yImage
+                    Parallel.forEach(g.cout, cost: g.hwOut) { range in
+                        for c in range {
+                            let p = yn + c * g.hwOut, v = b[c]
+                            for i in 0..<g.hwOut { p[i] += v }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Backward
+
+    /// Accumulates dW (+=), db (+=) and, when `dx` is given, dx (+=) from dy.
+    static func backward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) {
+        let tile = g.rowsPerTile
+        let xImage = g.cin * g.h * g.w, yImage = g.cout * g.hwOut
+        let colCount = g.k * tile * g.wout
+        ScratchPool.shared.with(g.isPointwise ? 1 : colCount) { col in
+            ScratchPool.shared.with(dx == nil ? 1 : colCount) { dcol in
+                for n in 0..<g.n {
+                    for grp in 0..<g.groups {
+                        let xg = x + n * xImage + grp * g.cinG * g.h * g.w
+                        let wg = w + grp * g.coutG * g.k
+                        let dyg = dy + n * yImage + grp * g.coutG * g.hwOut
+                        if g.isPointwise {
+                            if let dw {
+                                BLAS.gemm(transB: true, m: g.coutG, n: g.k, k: g.hwOut, a: dyg, lda: g.hwOut, b: xg, ldb: g.hwOut,
+                                          beta: 1, c: dw + grp * g.coutG * g.k, ldc: g.k)
+                            }
+                            if let dx {
+                                BLAS.gemm(transA: true, m: g.k, n: g.hwOut, k: g.coutG, a: wg, lda: g.k, b: dyg, ldb: g.hwOut,
+                                          beta: 1, c: dx + n * xImage + grp * g.cinG * g.h * g.w, ldc: g.hwOut)
+                            }
+                            continue
+                        }
+                        var oh0 = 0
+                        while oh0 < g.hout {
+                            let rows = min(tile, g.hout - oh0), ncol = rows * g.wout
+                            if let dw {
+                                im2col(g, x: xg, oh0: oh0, rows: rows, col: col)
+                                BLAS.gemm(transB: true, m: g.coutG, n: g.k, k: ncol, a: dyg + oh0 * g.wout, lda: g.hwOut,
+                                          b: col, ldb: ncol, beta: 1, c: dw + grp * g.coutG * g.k, ldc: g.k)
+                            }
+                            if let dx {
+                                BLAS.gemm(transA: true, m: g.k, n: ncol, k: g.coutG, a: wg, lda: g.k, b: dyg + oh0 * g.wout,
+                                          ldb: g.hwOut, c: dcol, ldc: ncol)
+                                col2im(g, col: dcol, oh0: oh0, rows: rows, dx: dx + n * xImage + grp * g.cinG * g.h * g.w)
+                            }
+                            oh0 += rows
+                        }
+                    }
+                    if let db {
+                        let dyn = dy + n * yImage
+                        for c in 0..<g.cout {
+                            var s: Float = 0
+                            let p = dyn + c * g.hwOut
+                            for i in 0..<g.hwOut { s += p[i] }
+                            db[c] += s
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
