@@ -1,0 +1,73 @@
+import Foundation
+import Media
+
+/// Writes a frame-dropped copy of a clip with its complete audio, and its truth file (the engine of `dropfill drop`).
+public enum FrameDropper {
+    /// Options of one drop run.
+    public struct Options: Sendable {
+        public var settings: DropSettings
+        public var timestamps: TimestampMode
+        /// x264 quality of the output (18: visually lossless).
+        public var crf: Int
+        /// x264 preset.
+        public var preset: String
+
+        public init(settings: DropSettings, timestamps: TimestampMode = .keep, crf: Int = 18, preset: String = "medium") {
+            self.settings = settings
+            self.timestamps = timestamps
+            self.crf = crf
+            self.preset = preset
+        }
+    }
+
+    /// Drops frames from `input` into `output` and writes the truth file (at `truthPath`, default
+    /// `TruthFile.defaultPath(forVideo: output)`).
+    ///
+    /// The input is decoded twice (once by `MediaInfo.probe` to count frames exactly, once to copy the survivors), so
+    /// memory stays bounded on long inputs. The audio is decoded at the source's own sample rate (mono) and written
+    /// complete as AAC. Frame i of the source (decode order) is slot i. `progress(done, total)` is called per frame.
+    @discardableResult
+    public static func drop(input: String, output: String, options: Options, truthPath: String? = nil,
+                            progress: ((Int, Int) -> Void)? = nil) throws(CorpusError) -> TruthFile
+    {
+        guard URL(fileURLWithPath: input).standardizedFileURL.path != URL(fileURLWithPath: output).standardizedFileURL.path else {
+            throw .invalidSetting("the output must not overwrite the input \(input)")
+        }
+        let info: MediaInfo
+        do { info = try MediaInfo.probe(path: input) } catch { throw .media(error) }
+        guard let stream = info.video else { throw .media(.noVideoStream(input)) }
+        let n = info.frameCount
+        let mask = try DropSimulation.keepMask(frameCount: n, settings: options.settings)
+        let positions = DropSimulation.survivingPositions(mask)
+        let rate = stream.frameRate.numerator > 0 && stream.frameRate.denominator > 0 ? stream.frameRate : Rational(25, 1)
+        do {
+            let audio = info.audio == nil ? nil : try AudioDecoder.decode(path: input, sampleRate: info.audio?.sampleRate ?? AudioTrack.engineSampleRate)
+            let decoder = try VideoDecoder(path: input)
+            let size = decoder.outputSize
+            let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
+                                           options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, audio: audio))
+            var slot = 0
+            while let frame = try decoder.nextFrame() {
+                if slot < n, mask[slot] {
+                    try encoder.append(frame, slot: options.timestamps == .keep ? slot : nil)
+                }
+                slot += 1
+                progress?(slot, n)
+            }
+            guard slot == n else {
+                throw CorpusError.truthMismatch("\(input) decoded to \(slot) frames on the second pass, \(n) on the first")
+            }
+            try encoder.finish()
+            let truth = TruthFile(source: input, originalFrameCount: n, frameRate: rate, width: size.width, height: size.height,
+                                  settings: options.settings, timestamps: options.timestamps, positions: positions)
+            try truth.save(path: truthPath ?? TruthFile.defaultPath(forVideo: output))
+            return truth
+        } catch let error as MediaError {
+            throw .media(error)
+        } catch let error as CorpusError {
+            throw error
+        } catch {
+            throw .io(path: output, reason: "\(error)")
+        }
+    }
+}
