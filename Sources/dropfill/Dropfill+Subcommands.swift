@@ -4,5 +4,6 @@ extension Dropfill {
     /// Every subcommand, in the order `--help` lists them. Add one line per command file.
     static let allSubcommands: [any ParsableCommand.Type] = [
         ProbeCommand.self,
+        DropCommand.self,
     ]
 }
