@@ -28,4 +28,29 @@ static inline mmask_t dropfill_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t dropfill_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t dropfill_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t dropfill_button5_pressed(void) { return BUTTON5_PRESSED; }
+// MARK: - Appended by the Inspector
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <term.h>
+/// newterm(term, stdout, stdin): stdout/stdin are C globals Swift 6 rejects.
+static inline SCREEN *dropfill_newterm(const char *term) { return newterm(term, stdout, stdin); }
+/// Flushes C stdio's stdout (ncurses writes through it).
+static inline void dropfill_fflush_stdout(void) { fflush(stdout); }
+/// Rows, columns and pixel size of the terminal on `fd` (TIOCGWINSZ; ioctl is variadic). Returns 0 on success.
+static inline int dropfill_winsize(int fd, int *rows, int *cols, int *xpixel, int *ypixel) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col; *xpixel = ws.ws_xpixel; *ypixel = ws.ws_ypixel;
+    return 0;
+}
+/// The terminfo "colors" capability of `term` without taking over the screen (-1 when unknown).
+static inline int dropfill_terminfo_colors(const char *term) {
+    int err = 0;
+    if (setupterm(term, -1, &err) != OK) return -1;
+    int n = tigetnum("colors");
+    del_curterm(cur_term);
+    return n;
+}
+static inline int dropfill_key_code_yes(void) { return KEY_CODE_YES; }
+static inline mmask_t dropfill_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
 #endif
