@@ -22,6 +22,8 @@ public struct Conv2dOptions: Sendable, Hashable, Codable {
 struct ConvGeometry {
     let n, cin, h, w, cout, kh, kw, hout, wout, groups: Int
     let stride, padding, dilation: Int
+    /// Most floats one column-matrix tile may hold (~16 MB); the output is processed in row tiles under it.
+    var columnBudget = 1 << 22
     var cinG: Int { cin / groups }
     var coutG: Int { cout / groups }
     /// Rows of the im2col matrix per group.
@@ -50,8 +52,8 @@ struct ConvGeometry {
         }
     }
 
-    /// Output rows per tile so the column matrix stays under ~16 MB (the whole image when it fits).
-    var rowsPerTile: Int { max(1, min(hout, (1 << 22) / max(1, k * wout))) }
+    /// Output rows per tile so the column matrix stays under `columnBudget` (the whole image when it fits).
+    var rowsPerTile: Int { max(1, min(hout, columnBudget / max(1, k * wout))) }
 }
 
 /// Convolution kernels: im2col + `cblas_sgemm`, per image and per group, tiled over output rows.

@@ -4,11 +4,23 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(operation: String, expected: [Int], got: [Int])
     /// A safetensors file could not be read.
     case invalidModelFile(String)
+    /// A model file ends before the data its header promises.
+    case truncatedModelFile(String)
+    /// A tensor in a model file has an element type this engine does not read.
+    case unsupportedDType(tensor: String, dtype: String)
+    /// A tensor the model needs is absent from the file.
+    case missingTensor(String)
+    /// A file could not be opened, read or written.
+    case io(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .shapeMismatch(op, expected, got): "\(op): expected shape \(expected), got \(got)"
         case let .invalidModelFile(why): "invalid model file: \(why)"
+        case let .truncatedModelFile(why): "truncated model file: \(why)"
+        case let .unsupportedDType(tensor, dtype): "model file: tensor '\(tensor)' has unsupported dtype '\(dtype)' (F32, F64, F16, BF16 are read)"
+        case let .missingTensor(name): "model file lacks tensor '\(name)'"
+        case let .io(path, reason): "\(path): \(reason)"
         }
     }
 }
