@@ -35,7 +35,7 @@ import Testing
         #expect(s.rows == 30 && s.columns == 5)
         #expect(Array(s.row(0)) == [0, 0, 0, 1, 2])        // anchor 0, left neighbours clamped
         #expect(Array(s.row(1)) == [2, 3, 4, 5, 6])
-        #expect(Array(s.row(29)) == [94, 95, 96, 97, 98])  // 983.3 ms → frame 97 (982.5 ms)
+        #expect(Array(s.row(29)) == [95, 96, 97, 98, 98])  // 983.3 ms → frame 97 (982.5 ms), right edge replicated
         #expect(abs(s.step - 1.0 / 30) < 1e-12 && abs(s.firstCentre - 1.0 / 60) < 1e-12)
         // Explicit slot count past the audio end: anchors clamp to the last frame.
         let longer = try SlotFeatures.make(features: m, fps: 30, slotCount: 32, context: 1)

@@ -1,0 +1,231 @@
+import Foundation
+
+// MARK: - Settings
+
+/// What the drop process says about gap lengths g = s_{i+1} − s_i (g ≥ 1; g − 1 frames were lost between).
+public enum GapPrior: Sendable, Equatable {
+    /// No gap prior (with no continuity cue either, `dp-prior` equals `dp`).
+    case none
+    /// Independent (Bernoulli) drops with survival rate q: P(g) = q(1 − q)^{g−1}; `nil` means q = k/n.
+    ///
+    /// Note: with the virtual end frames at slots −1 and n (see `PriorDPSettings.endpoints`), the total prior of
+    /// any placement is q^k(1−q)^{n−k}, the same for all placements — so under truly independent drops this
+    /// prior cannot move the answer (except through the `maxGap` tail clamp). It is there as the honest
+    /// baseline for the burst models below; without endpoints it only pulls the first and last frame inward.
+    case geometric(survival: Double?)
+    /// A two-state Gilbert–Elliott burst channel; its gap distribution is not geometric, so it does carry
+    /// information about which placements are likely.
+    case gilbertElliott(GilbertElliott)
+    /// An empirical gap distribution: `pmf[g − 1]` = P(g) for g = 1, 2, …; gaps past the list get the floor.
+    case pmf([Double])
+}
+
+/// A Gilbert–Elliott drop channel: a Markov chain over a good and a bad state, each losing frames at its own rate.
+public struct GilbertElliott: Sendable, Equatable, Codable {
+    /// P(good → bad) per frame.
+    public var goodToBad: Double
+    /// P(bad → good) per frame.
+    public var badToGood: Double
+    /// Drop probability in the good state.
+    public var lossInGood: Double
+    /// Drop probability in the bad state.
+    public var lossInBad: Double
+
+    public init(goodToBad: Double, badToGood: Double, lossInGood: Double, lossInBad: Double) {
+        self.goodToBad = goodToBad
+        self.badToGood = badToGood
+        self.lossInGood = lossInGood
+        self.lossInBad = lossInBad
+    }
+
+    /// P(g) for g = 1 … `maxGap`: the distance from one surviving frame to the next, starting from the state
+    /// distribution at a surviving frame in the stationary chain (forward recursion over the two states).
+    public func gapDistribution(maxGap: Int) throws(AlignmentError) -> [Double] {
+        for (label, v) in [("goodToBad", goodToBad), ("badToGood", badToGood), ("lossInGood", lossInGood),
+                           ("lossInBad", lossInBad)] where !(v >= 0 && v <= 1) {
+            throw .invalidSetting("Gilbert–Elliott \(label) \(v) outside [0, 1]")
+        }
+        guard goodToBad + badToGood > 0 else { throw .invalidSetting("Gilbert–Elliott chain never changes state") }
+        let survive = [1 - lossInGood, 1 - lossInBad]
+        let pi = [badToGood / (goodToBad + badToGood), goodToBad / (goodToBad + badToGood)]
+        var alpha = [pi[0] * survive[0], pi[1] * survive[1]]
+        let z = alpha[0] + alpha[1]
+        guard z > 0 else { throw .invalidSetting("Gilbert–Elliott channel drops every frame") }
+        alpha = [alpha[0] / z, alpha[1] / z]
+        var out: [Double] = []
+        for _ in 0..<max(0, maxGap) {
+            let beta = [alpha[0] * (1 - goodToBad) + alpha[1] * badToGood,
+                        alpha[0] * goodToBad + alpha[1] * (1 - badToGood)]
+            out.append(beta[0] * survive[0] + beta[1] * survive[1])
+            alpha = [beta[0] * (1 - survive[0]), beta[1] * (1 - survive[1])]
+        }
+        return out
+    }
+}
+
+/// Visual continuity: a larger change c between two consecutive surviving frames means more frames were lost
+/// between them. Expected gap ĝ(c) = intercept + slope·c; cost `weight·|g − ĝ(c)|` (a Laplace log-likelihood).
+public struct ContinuityPrior: Sendable, Equatable, Codable {
+    /// Cost per slot of disagreement, in distance units.
+    public var weight: Double
+    public var intercept: Double
+    public var slope: Double
+
+    public init(weight: Double, intercept: Double = 1, slope: Double) {
+        self.weight = weight
+        self.intercept = intercept
+        self.slope = slope
+    }
+
+    /// Expected gap for a visual change `c`.
+    public func expectedGap(_ c: Double) -> Double { intercept + slope * c }
+
+    /// Least-squares line gap ≈ intercept + slope·change from training pairs (true gaps and their changes).
+    public static func fit(changes: [Double], gaps: [Int], weight: Double) throws(AlignmentError) -> ContinuityPrior {
+        guard changes.count == gaps.count, changes.count >= 2 else {
+            throw .shapeMismatch("\(changes.count) changes for \(gaps.count) gaps (need ≥ 2 pairs)")
+        }
+        let n = Double(changes.count)
+        let mc = changes.reduce(0, +) / n, mg = Double(gaps.reduce(0, +)) / n
+        var sxx = 0.0, sxy = 0.0
+        for (c, g) in zip(changes, gaps) { sxx += (c - mc) * (c - mc); sxy += (c - mc) * (Double(g) - mg) }
+        guard sxx > 0, sxx.isFinite, sxy.isFinite else { throw .invalidSetting("changes are all equal or not finite") }
+        let slope = sxy / sxx
+        return ContinuityPrior(weight: weight, intercept: mg - slope * mc, slope: slope)
+    }
+}
+
+/// Settings of `dp-prior`.
+///
+/// Cost of a placement s (minimised exactly by the DP):
+/// Σ_i D(i, s_i) + λ·[−log P(s_0 + 1) + Σ_{i≥1} −log P(s_i − s_{i−1}) + −log P(n − s_{k−1})]
+///               + Σ_{i≥1} μ·|s_i − s_{i−1} − ĝ(c_{i−1})|,
+/// where every gap g enters as min(g, G + 1) (gaps longer than G cost what G + 1 costs), P is floored at 1e-12,
+/// and the two outer prior terms (virtual surviving frames at slots −1 and n) are on only with `endpoints`.
+/// Complexity O(k·n·G) time, O(k·n) memory: gaps 1…G are searched explicitly and the flat tail g > G comes from
+/// the previous row's running prefix minimum in O(1).
+public struct PriorDPSettings: Sendable, Equatable {
+    /// λ: weight of the gap prior, in distance units per nat. 1 by default; raise it when distances are
+    /// large (λ trades one nat of prior against one unit of D — calibrate on training clips).
+    public var lambda: Double
+    /// G: longest gap searched exactly. `nil` = automatic: min(n, max(32, 6·⌈n/k⌉)) — six mean gaps, where
+    /// P(g > G) under independent drops is about e^{−6} per gap.
+    public var maxGap: Int?
+    /// The drop-process model.
+    public var gapPrior: GapPrior
+    /// Visual continuity cue, used when the input carries `visualChange`.
+    public var continuity: ContinuityPrior?
+    /// Include the virtual frames at −1 and n (the first and last gaps) in the prior.
+    public var endpoints: Bool
+
+    public init(lambda: Double = 1, maxGap: Int? = nil, gapPrior: GapPrior = .geometric(survival: nil),
+                continuity: ContinuityPrior? = nil, endpoints: Bool = true) {
+        self.lambda = lambda
+        self.maxGap = maxGap
+        self.gapPrior = gapPrior
+        self.continuity = continuity
+        self.endpoints = endpoints
+    }
+
+    /// The automatic G for k frames in n slots.
+    public static func automaticMaxGap(frames k: Int, slots n: Int) -> Int {
+        guard k > 0 else { return n }
+        return min(n, max(32, 6 * ((n + k - 1) / k)))
+    }
+}
+
+// MARK: - Costs
+
+/// The start, transition and end costs `dp-prior` adds to Eq. 10, tabulated for one clip.
+public struct TransitionCosts: Sendable, Equatable {
+    /// G.
+    public let maxGap: Int
+    /// start[j]: cost of frame 0 in slot j.
+    public let start: [Double]
+    /// end[j]: cost of frame k−1 in slot j.
+    public let end: [Double]
+    /// transition[i − 1][e − 1] for e = min(g, G + 1) = 1 … G + 1: cost of frame i sitting g slots after frame i − 1.
+    public let transition: [[Double]]
+
+    /// Tabulates the costs of `settings` for k frames in n slots with optional visual changes (k − 1 values).
+    public init(frames k: Int, slots n: Int, visualChange: [Float]?, settings: PriorDPSettings) throws(AlignmentError) {
+        guard k > 0, n > 0 else { throw .emptyInput("\(k) frames, \(n) slots") }
+        guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }
+        guard settings.lambda.isFinite, settings.lambda >= 0 else { throw .invalidSetting("λ \(settings.lambda)") }
+        let g = settings.maxGap ?? PriorDPSettings.automaticMaxGap(frames: k, slots: n)
+        guard g >= 1 else { throw .invalidSetting("max gap \(g) < 1") }
+        maxGap = g
+        // Prior cost per effective gap e = 1 … max(G + 1, n + 1) (the endpoint gaps reach n).
+        let span = max(g + 1, n + 1)
+        let pmf: [Double]
+        switch settings.gapPrior {
+        case .none:
+            pmf = [Double](repeating: 1, count: span)
+        case let .geometric(survival):
+            let q = survival ?? Double(k) / Double(n)
+            guard q > 0, q <= 1 else { throw .invalidSetting("survival rate \(q) outside (0, 1]") }
+            pmf = (1...span).map { q * pow(1 - q, Double($0 - 1)) }
+        case let .gilbertElliott(model):
+            pmf = try model.gapDistribution(maxGap: span)
+        case let .pmf(p):
+            guard p.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .invalidSetting("gap pmf has a bad entry") }
+            pmf = (0..<span).map { $0 < p.count ? p[$0] : 0 }
+        }
+        let lambda = settings.lambda
+        func prior(_ gap: Int) -> Double { lambda * -log(max(pmf[min(gap, g + 1) - 1], 1e-12)) }
+        start = (0..<n).map { settings.endpoints ? prior($0 + 1) : 0 }
+        end = (0..<n).map { settings.endpoints ? prior(n - $0) : 0 }
+        let base = (1...(g + 1)).map { prior($0) }
+        var rows = [[Double]](repeating: base, count: max(0, k - 1))
+        if let cue = visualChange, let model = settings.continuity {
+            guard cue.count == k - 1 else { throw .shapeMismatch("\(cue.count) visual changes for \(k) frames") }
+            guard cue.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .nonFiniteValue("visual change") }
+            guard model.weight.isFinite, model.weight >= 0, model.slope.isFinite, model.intercept.isFinite else {
+                throw .invalidSetting("continuity prior \(model)")
+            }
+            for i in 0..<(k - 1) {
+                let expected = model.expectedGap(Double(cue[i]))
+                for e in 1...(g + 1) { rows[i][e - 1] += model.weight * abs(Double(e) - expected) }
+            }
+        }
+        transition = rows
+    }
+
+    /// The full cost of a placement (distances + start + transitions + end), the quantity the DP minimises.
+    public func cost(of positions: [Int], distances d: DistanceMatrix) -> Double {
+        guard let first = positions.first, let last = positions.last else { return 0 }
+        var c = start[first] + end[last]
+        for (i, s) in positions.enumerated() {
+            c += Double(d[i, s])
+            if i > 0 { c += transition[i - 1][min(s - positions[i - 1], maxGap + 1) - 1] }
+        }
+        return c
+    }
+}
+
+// MARK: - Estimator
+
+/// `dp-prior`: Eq. 10 with transition costs from the drop process and visual continuity (see `PriorDPSettings`).
+public struct PriorDPEstimator: PositionEstimator {
+    public var settings: PriorDPSettings
+
+    public var name: String { EstimatorKind.dpPrior.rawValue }
+
+    public init(settings: PriorDPSettings = PriorDPSettings()) {
+        self.settings = settings
+    }
+
+    public func estimate(_ input: AlignmentInput) throws(AlignmentError) -> PositionEstimate {
+        guard let d = input.distances else { throw .missingInput("dp-prior needs a distance matrix") }
+        let trace = try solve(d, visualChange: input.visualChange)
+        return PositionEstimate(estimator: name, placements: trace.positions.map { $0 }, positions: trace.positions,
+                                trace: trace)
+    }
+
+    /// Runs the DP with this estimator's costs and backtracks.
+    public func solve(_ d: DistanceMatrix, visualChange: [Float]? = nil) throws(AlignmentError) -> DPTrace {
+        let costs = try TransitionCosts(frames: d.rows, slots: d.columns, visualChange: visualChange,
+                                        settings: settings)
+        return try TransitionDP.solve(d, model: costs)
+    }
+}
