@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
-        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media"]),
+        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media"]),
