@@ -34,9 +34,12 @@ public enum MSSSIM {
                                smallImages: SmallImagePolicy = .reject) throws(MetricsError) -> Double {
         let (a, b) = try convention.preparePair(restored, reference)
         let levels = try scaleCount(width: a.width, height: a.height, policy: smallImages)
+        // The published weights sum to 1.0001 and are used as they are; only a shortened set is renormalised.
         var w = Array(weights.prefix(levels))
-        let wSum = w.reduce(0, +)
-        w = w.map { $0 / wSum }
+        if levels < weights.count {
+            let wSum = w.reduce(0, +)
+            w = w.map { $0 / wSum }
+        }
         let kernel = SSIMKernel()
         let n = a.planeSize
         var total = 0.0

@@ -62,8 +62,12 @@ public struct PlanarImage: Sendable, Equatable {
         var copy = self
         copy.pixels.withUnsafeMutableBufferPointer { p in
             for i in p.indices {
-                let v = p[i] * 255
-                p[i] = (v <= 0 ? 0 : (v >= 255 ? 255 : (v + 0.5).rounded(.down))) / 255
+                // floor(v·255 + 0.5) clamped to 0…255 (NaN maps to 0). floor without a libm call:
+                // adding and removing 2²³ rounds to nearest, then step down where that rounded up.
+                let x = p[i] * 255 + 0.5
+                let clamped: Float = x > 0 ? (x < 255 ? x : 255) : 0
+                let nearest = (clamped + 8_388_608) - 8_388_608
+                p[i] = (nearest > clamped ? nearest - 1 : nearest) / 255
             }
         }
         return copy

@@ -66,63 +66,78 @@ struct SSIMKernel {
 
     /// Mean SSIM and mean contrast-structure term over the valid windows of one plane pair.
     ///
-    /// The caller guarantees `width, height ≥ taps.count`. Rows are filtered vertically into five running
-    /// buffers (x, y, x², y², xy), then horizontally, then combined; memory is O(width).
+    /// The caller guarantees `width, height ≥ taps.count`. The five maps x, y, x², y², xy (centred, see below)
+    /// are formed once; then, per
+    /// output row, each of the five maps (x, y, x², y², xy) is filtered vertically into a row buffer and
+    /// horizontally into a second one (single-stream loops the compiler vectorizes), and the SSIM formula is
+    /// evaluated in Double, where the variance differences lose nothing.
     func means(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
                width: Int, height: Int) -> (ssim: Double, cs: Double) {
         let k = taps.count
+        let n = width * height
         let outW = width - k + 1, outH = height - k + 1
-        var vert = [Float](repeating: 0, count: 5 * width)
+        var products = [Float](repeating: 0, count: 5 * n)
+        var total = 0.0
+        for i in 0..<n { total += Double(x[i]) + Double(y[i]) }
+        let shift = Float(total / Double(2 * n))
+        let s = Double(shift)
+        var vert = [Float](repeating: 0, count: width)
         var horiz = [Float](repeating: 0, count: 5 * outW)
         var ssimSum = 0.0, csSum = 0.0
-        let c1 = self.c1, c2 = self.c2
+        let c1 = Double(self.c1), c2 = Double(self.c2)
         taps.withUnsafeBufferPointer { g in
-            vert.withUnsafeMutableBufferPointer { v in
-                horiz.withUnsafeMutableBufferPointer { h in
-                    guard let vb = v.baseAddress, let hb = h.baseAddress,
-                          let xb = x.baseAddress, let yb = y.baseAddress else { return }
-                    let vx = vb, vy = vb + width, vxx = vb + 2 * width, vyy = vb + 3 * width, vxy = vb + 4 * width
-                    let hx = hb, hy = hb + outW, hxx = hb + 2 * outW, hyy = hb + 3 * outW, hxy = hb + 4 * outW
-                    for r in 0..<outH {
-                        // Vertical pass: five weighted column sums for output row r.
-                        v.update(repeating: 0)
-                        for t in 0..<k {
-                            let w = g[t]
-                            let xr = xb + (r + t) * width, yr = yb + (r + t) * width
-                            for col in 0..<width {
-                                let a = xr[col], b = yr[col]
-                                vx[col] += w * a
-                                vy[col] += w * b
-                                vxx[col] += w * (a * a)
-                                vyy[col] += w * (b * b)
-                                vxy[col] += w * (a * b)
-                            }
+            products.withUnsafeMutableBufferPointer { pr in
+                vert.withUnsafeMutableBufferPointer { v in
+                    horiz.withUnsafeMutableBufferPointer { h in
+                        guard let pb = pr.baseAddress, let vb = v.baseAddress, let hb = h.baseAddress,
+                              let xb = x.baseAddress, let yb = y.baseAddress else { return }
+                        // Centre both planes on their common mean s before filtering: variances come from
+                        // differences of filtered squares, and smaller squares lose less in Float. The means are
+                        // shifted back (μ = μ′ + s) in Double; the contrast-structure term is shift-invariant.
+                        for i in 0..<n {
+                            let a = xb[i] - shift, b = yb[i] - shift
+                            pb[i] = a
+                            pb[n + i] = b
+                            pb[2 * n + i] = a * a
+                            pb[3 * n + i] = b * b
+                            pb[4 * n + i] = a * b
                         }
-                        // Horizontal pass.
-                        h.update(repeating: 0)
-                        for t in 0..<k {
-                            let w = g[t]
+                        let sources: [UnsafePointer<Float>] = (0..<5).map { UnsafePointer(pb + $0 * n) }
+                        for r in 0..<outH {
+                            for (m, src) in sources.enumerated() {
+                                // Vertical pass for map m, output row r.
+                                let w0 = g[0]
+                                let row0 = src + r * width
+                                for col in 0..<width { vb[col] = w0 * row0[col] }
+                                for t in 1..<k {
+                                    let w = g[t]
+                                    let row = src + (r + t) * width
+                                    for col in 0..<width { vb[col] += w * row[col] }
+                                }
+                                // Horizontal pass.
+                                let out = hb + m * outW
+                                for col in 0..<outW { out[col] = g[0] * vb[col] }
+                                for t in 1..<k {
+                                    let w = g[t]
+                                    let shifted = vb + t
+                                    for col in 0..<outW { out[col] += w * shifted[col] }
+                                }
+                            }
+                            // Combine: luminance × contrast-structure (Wang et al. 2004, Eq. 13 with α = β = γ = 1).
+                            var rowSSIM = 0.0, rowCS = 0.0
                             for col in 0..<outW {
-                                hx[col] += w * vx[col + t]
-                                hy[col] += w * vy[col + t]
-                                hxx[col] += w * vxx[col + t]
-                                hyy[col] += w * vyy[col + t]
-                                hxy[col] += w * vxy[col + t]
+                                let cx = Double(hb[col]), cy = Double(hb[outW + col])
+                                let sxx = Double(hb[2 * outW + col]) - cx * cx
+                                let syy = Double(hb[3 * outW + col]) - cy * cy
+                                let sxy = Double(hb[4 * outW + col]) - cx * cy
+                                let mx = cx + s, my = cy + s
+                                let cs = (2 * sxy + c2) / (sxx + syy + c2)
+                                rowCS += cs
+                                rowSSIM += (2 * mx * my + c1) / (mx * mx + my * my + c1) * cs
                             }
+                            ssimSum += rowSSIM
+                            csSum += rowCS
                         }
-                        // Combine (Eq. of Wang et al.: luminance × contrast-structure).
-                        var rowSSIM: Float = 0, rowCS: Float = 0
-                        for col in 0..<outW {
-                            let mx = hx[col], my = hy[col]
-                            let mxx = mx * mx, myy = my * my, mxy = mx * my
-                            let sxx = hxx[col] - mxx, syy = hyy[col] - myy, sxy = hxy[col] - mxy
-                            let cs = (2 * sxy + c2) / (sxx + syy + c2)
-                            let l = (2 * mxy + c1) / (mxx + myy + c1)
-                            rowCS += cs
-                            rowSSIM += l * cs
-                        }
-                        ssimSum += Double(rowSSIM)
-                        csSum += Double(rowCS)
                     }
                 }
             }
