@@ -93,8 +93,11 @@ public enum SafeTensors {
             case "F16", "BF16": width = 2
             default: throw TensorError.unsupportedDType(tensor: name, dtype: dtype)
             }
-            let (elements, overflow) = shape.reduce(1, *).multipliedReportingOverflow(by: width)
-            guard !overflow, elements == offsets[1] - offsets[0] else {
+            var bytesNeeded = width, overflow = false
+            for extent in shape where !overflow {
+                (bytesNeeded, overflow) = bytesNeeded.multipliedReportingOverflow(by: extent)
+            }
+            guard !overflow, bytesNeeded == offsets[1] - offsets[0] else {
                 throw TensorError.invalidModelFile("tensor '\(name)': shape \(shape) × \(width) bytes ≠ \(offsets[1] - offsets[0]) bytes of data")
             }
             let bytes = data.subdata(in: (dataStart + offsets[0])..<(dataStart + offsets[1]))
