@@ -32,35 +32,48 @@ enum TransitionDP {
         var pred = [Int32](repeating: -1, count: k * n)
         var pmin = [Double](repeating: inf, count: k * n)
         var parg = [Int32](repeating: -1, count: k * n)
+        var tiltMin = [Double](repeating: inf, count: model == nil ? 0 : n)
+        var tiltArg = [Int32](repeating: -1, count: model == nil ? 0 : n)
         d.values.withUnsafeBufferPointer { dv in
             cost.withUnsafeMutableBufferPointer { c in
                 pred.withUnsafeMutableBufferPointer { p in
                     pmin.withUnsafeMutableBufferPointer { pm in
                         parg.withUnsafeMutableBufferPointer { pa in
+                          tiltMin.withUnsafeMutableBufferPointer { tm in
+                            tiltArg.withUnsafeMutableBufferPointer { ta in
                             for i in 0..<k {
                                 let lo = i, hi = n - k + i   // usable slots for frame i
                                 let row = i * n, prev = (i - 1) * n
+                                if i > 0, let m = model {
+                                    // tm[j'] = min over j'' ≤ j' of DP(i−1, j'') − σ·j'' (σ = this row's tail slope)
+                                    let sigma = m.tailSlope[i - 1]
+                                    var run = inf, runArg: Int32 = -1
+                                    for jj in 0..<n {
+                                        let v = c[prev + jj] - sigma * Double(jj)
+                                        if v < run { run = v; runArg = Int32(jj) }
+                                        tm[jj] = run; ta[jj] = runArg
+                                    }
+                                }
                                 for j in lo...hi {
                                     let dij = Double(dv[row + j])
                                     if i == 0 {
                                         c[row + j] = dij + (model?.start[j] ?? 0)
                                     } else if let m = model {
-                                        // Banded search over gaps 1…G, then the flat tail via the prefix min.
+                                        // Banded search over gaps 1…G, then the linear tail g > G via the tilted prefix min.
                                         let trans = m.transition[i - 1]
                                         var best = inf, arg: Int32 = -1
+                                        let tailEnd = j - m.maxGap - 1
+                                        if tailEnd >= i - 1 {
+                                            best = tm[tailEnd] + m.tailSlope[i - 1] * Double(j - m.maxGap - 1)
+                                                + trans[m.maxGap]
+                                            arg = ta[tailEnd]
+                                        }
                                         let gMax = min(m.maxGap, j - (i - 1))
                                         if gMax >= 1 {
-                                            // iterate predecessors left to right so ties go to the earliest slot
+                                            // predecessors left to right (strict <), so ties go to the earliest slot
                                             for g in stride(from: gMax, through: 1, by: -1) {
                                                 let v = c[prev + j - g] + trans[g - 1]
                                                 if v < best { best = v; arg = Int32(j - g) }
-                                            }
-                                        }
-                                        let tailEnd = j - m.maxGap - 1
-                                        if tailEnd >= i - 1 {
-                                            let v = pm[prev + tailEnd] + trans[m.maxGap]
-                                            if v < best || (v == best && pa[prev + tailEnd] < arg) {
-                                                best = v; arg = pa[prev + tailEnd]
                                             }
                                         }
                                         c[row + j] = dij + best
@@ -82,6 +95,8 @@ enum TransitionDP {
                                     for j in (hi + 1)..<n { pm[row + j] = pm[row + hi]; pa[row + j] = pa[row + hi] }
                                 }
                             }
+                            }
+                          }
                         }
                     }
                 }
