@@ -4,11 +4,14 @@ public enum RestorationError: Error, CustomStringConvertible, Equatable {
     case positionsNotIncreasing([Int])
     /// The two neighbour frames differ in size.
     case frameSizeMismatch(String)
+    /// No restoration method has this name.
+    case unknownMethod(name: String, known: [String])
 
     public var description: String {
         switch self {
         case let .positionsNotIncreasing(p): "positions are not strictly increasing: \(p.prefix(12))"
         case let .frameSizeMismatch(s): "frames differ in size: \(s)"
+        case let .unknownMethod(name, known): "unknown restoration method '\(name)' (known: \(known.joined(separator: ", ")))"
         }
     }
 }

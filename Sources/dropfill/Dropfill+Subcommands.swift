@@ -5,5 +5,9 @@ extension Dropfill {
     static let allSubcommands: [any ParsableCommand.Type] = [
         ProbeCommand.self,
         DropCommand.self,
+        EvaluateCommand.self,
+        InspectCommand.self,
+        DoctorCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -1,0 +1,204 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import Media
+import Metrics
+import Restoration
+
+/// `dropfill evaluate`: drop frames, restore them with every method, score them against the truth.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score restoration methods (and aligners) on a clip or a corpus against the ground truth.",
+        discussion: """
+            For every clip and seed: simulate frame loss (as `dropfill drop` does), restore the missing frames with
+            each method, and score PSNR / SSIM / MS-SSIM over the restored frames only (surviving frames are copies
+            and never count). The table gives the mean over clips × seeds with its 95% interval (1.96·s/√N), the mean
+            over dropped frames with speech, and restoration speed. With --positions auto, the positions come from an
+            aligner instead of the truth and the position bias Ali_b is reported as in the paper's Table III.
+
+            Frames are cut to a square face crop (one box per clip, Haar cascade) of --size pixels, like the
+            paper's 256×256 face crops. Metrics: RGB, after 8-bit rounding (--convention to change).
+
+            Results are kept one line per clip in a state folder (--state, default under ~/.cache/dropfill), so an
+            interrupted run resumes where it stopped. Large corpora: run shards on many machines and merge, e.g.
+              sbatch --array=0-31 --wrap 'dropfill evaluate voxceleb2/ --shard $SLURM_ARRAY_TASK_ID/32 --state /shared/ev'
+              parallel dropfill evaluate voxceleb2/ --shard {}/8 --state ev ::: 0 1 2 3 4 5 6 7
+              dropfill evaluate --merge ev
+
+            Examples:
+              dropfill evaluate SampleData/grid-bbaf2n.mp4 --rate 0.87
+              dropfill evaluate ../shared/data --seeds 5 --csv scores.csv --json
+              dropfill evaluate clip.mp4 --sweep 0.5,0.75,0.875,0.9375 --plot fig12.png
+              dropfill evaluate clip.mp4 --positions auto --aligner uniform
+            """
+    )
+
+    @Argument(help: "A clip, or a folder of clips (a manifest.tsv there gives person IDs).", completion: .file())
+    var input: String?
+
+    @Option(help: "Fraction of frames dropped, in (0, 1).")
+    var rate: Double = 0.87
+
+    @Option(help: "Loss model: bernoulli, burst or every.")
+    var model: String = "bernoulli"
+
+    @Option(help: "Mean burst length for --model burst.")
+    var burstLength: Double?
+
+    @Option(help: "First drop seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Drop patterns per clip (seeds seed, seed+1, …).")
+    var seeds: Int = 1
+
+    @Option(help: "Comma-separated restoration methods (\(RestorerCatalog.all.joined(separator: ", "))).")
+    var methods: String = RestorerCatalog.classical.joined(separator: ",")
+
+    @Option(help: "Positions of the surviving frames: truth, or auto (estimated by --aligner).")
+    var positions: String = "truth"
+
+    @Option(help: "Aligner for --positions auto (\(AlignerCatalog.modelFree.joined(separator: ", "))).")
+    var aligner: String = "uniform"
+
+    @Option(help: "Frame crop: face, center or none.")
+    var crop: String = "face"
+
+    @Option(help: "Side of the square frames, pixels.")
+    var size: Int = 256
+
+    @Option(help: "Use at most this many frames of each clip.")
+    var maxFrames: Int?
+
+    @Option(help: "Metric colour convention: rgb or luma (BT.601 Y).")
+    var convention: String = "rgb"
+
+    @Flag(help: "Compare the raw Float frames instead of rounding both to 8 bits first.")
+    var noRounding = false
+
+    @Option(help: "Repeat over these drop rates (comma-separated) and draw the paper's Fig. 12 with --plot.")
+    var sweep: String?
+
+    @Option(help: "Write one CSV row per clip, seed and method to this file.", completion: .file())
+    var csv: String?
+
+    @Option(help: "Write a PNG plot of PSNR against drop rate (with --sweep).", completion: .file())
+    var plot: String?
+
+    @Option(help: "Folder that keeps per-clip results for resuming (default: ~/.cache/dropfill/evaluate/<settings>).", completion: .directory)
+    var state: String?
+
+    @Option(help: "Score only shard i of n (i/n), for running a corpus on many machines.")
+    var shard: String?
+
+    @Option(help: "Combine the results of every shard in this state folder into one table (no scoring).", completion: .directory)
+    var merge: String?
+
+    @Option(help: "Manifest TSV giving person IDs (default: manifest.tsv in the corpus folder).", completion: .file())
+    var manifest: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        if merge == nil && input == nil { throw ValidationError("give a clip or corpus folder, or --merge DIR") }
+        guard rate > 0 && rate < 1 else { throw ValidationError("--rate must lie in (0, 1), got \(rate)") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard ["truth", "auto"].contains(positions) else { throw ValidationError("--positions must be truth or auto") }
+        guard ClipPreparation.Crop(rawValue: crop) != nil else { throw ValidationError("--crop must be face, center or none") }
+        guard ["rgb", "luma"].contains(convention) else { throw ValidationError("--convention must be rgb or luma") }
+        if plot != nil && sweep == nil { throw ValidationError("--plot needs --sweep (a plot of one rate has one point per method)") }
+    }
+
+    func run() throws {
+        let progress = ProgressLine()
+        if let merge {
+            let results = try EvaluationStore.merge(directory: URL(fileURLWithPath: merge))
+            let settings = try Self.storedSettings(URL(fileURLWithPath: merge))
+            try output([EvaluationReport(settings: settings, results: results)], results: [results])
+            return
+        }
+        guard let input else { return }
+        let corpus = try Corpus(path: input, manifest: manifest)
+        let restorers = try RestorerCatalog.make(list: methods)
+        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner) : nil
+        guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
+        let rates = try sweep.map { s in
+            try s.split(separator: ",").map { part -> Double in
+                guard let r = Double(part.trimmingCharacters(in: .whitespaces)), r > 0, r < 1 else {
+                    throw ValidationError("--sweep rates must lie in (0, 1), got \(part)")
+                }
+                return r
+            }
+        } ?? [rate]
+        var reports: [EvaluationReport] = [], all: [[ClipResult]] = []
+        for r in rates {
+            let settings = EvaluationSettings(
+                drop: DropSettings(model: model, rate: r, seed: seed, burstLength: burstLength), seeds: seeds,
+                preparation: ClipPreparation(crop: ClipPreparation.Crop(rawValue: crop) ?? .face, size: size, maxFrames: maxFrames),
+                convention: MetricConvention(color: convention == "luma" ? .lumaBT601 : .rgb, roundTo8Bit: !noRounding),
+                positions: positions == "truth" ? "truth" : aligner)
+            let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name))
+            let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
+                ?? Self.defaultStateRoot.appendingPathComponent(key.hash)
+            let store = EvaluationStore(directory: folder.standardizedFileURL, shard: try shard.map { try EvaluationStore.Shard(parsing: $0) })
+            try store.open(settings: key)
+            progress.note("evaluate: rate \(r), \(corpus.clips.count) clip(s) × \(seeds) seed(s); results kept in \(store.directory.path)")
+            let evaluator = Evaluator(settings: settings, restorers: restorers, aligner: clipAligner)
+            let results = try evaluator.run(clips: corpus.clips, store: store) { p in
+                progress.update("[\(p.done)/\(p.total)] \(p.current)")
+            }
+            progress.finish()
+            reports.append(try EvaluationReport(settings: settings, results: results))
+            all.append(results)
+        }
+        try output(reports, results: all)
+        if let plot {
+            try PNGImage.write(try EvaluationReport.sweepPlot(reports), to: plot)
+            progress.note("plot written to \(plot)")
+        }
+    }
+
+    private func output(_ reports: [EvaluationReport], results: [[ClipResult]]) throws {
+        if let csv {
+            let text = EvaluationReport.csv(results.flatMap { $0 })
+            try Data(text.utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+        }
+        if json {
+            if reports.count == 1, let only = reports.first { try printJSON(only) } else { try printJSON(reports) }
+        } else {
+            print(reports.map { $0.text() }.joined(separator: "\n\n"))
+        }
+    }
+
+    /// `~/.cache/dropfill/evaluate` (or `$XDG_CACHE_HOME/dropfill/evaluate`).
+    static var defaultStateRoot: URL {
+        let env = ProcessInfo.processInfo.environment
+        let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return cache.appendingPathComponent("dropfill/evaluate")
+    }
+
+    /// The settings stored in a state folder.
+    static func storedSettings(_ folder: URL) throws -> EvaluationSettings {
+        let data = try Data(contentsOf: folder.appendingPathComponent("settings.json"))
+        return try JSONDecoder().decode(StateKey.self, from: data).settings
+    }
+}
+
+/// Everything that makes two evaluation runs comparable; its hash names the default state folder.
+struct StateKey: Codable, Equatable {
+    var settings: EvaluationSettings
+    var corpus: String
+    var methods: [String]
+
+    /// FNV-1a of the JSON form, as 16 hex digits.
+    var hash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(self)) ?? Data()
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}
