@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// One clip of a corpus and the person it shows.
 public struct Clip: Sendable, Codable, Hashable {

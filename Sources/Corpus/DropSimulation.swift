@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// How frames are lost: the drop process that `DropSimulation` samples.
 public enum DropModel: String, Codable, Sendable, CaseIterable {

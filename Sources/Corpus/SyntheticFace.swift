@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import Tensor
 
 /// A drawn talking face driven by a real speech recording: for tests and pre-training only.
 ///

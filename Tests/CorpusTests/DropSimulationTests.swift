@@ -1,4 +1,5 @@
 import Testing
+import Tensor
 @testable import Corpus
 
 /// The drop models hit their rate, keep the ends, are reproducible from the seed and reject bad settings.

@@ -33,7 +33,7 @@ import Media
         let src = try Self.source()
         let out = Self.folder.appendingPathComponent("dropped-\(mode.rawValue).mp4").path
         let truth = try FrameDropper.drop(input: src, output: out,
-                                          options: .init(settings: DropSettings(model: .bernoulli, rate: 0.75, seed: 21), timestamps: mode))
+                                          options: .init(settings: DropSettings(model: .bernoulli, rate: 0.75, seed: 21), timestamps: mode, crf: 12))
         // The truth file on disk matches the video.
         let loaded = try TruthFile.load(forVideo: out)
         #expect(loaded == truth)
