@@ -97,10 +97,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Manifest TSV giving person IDs (default: manifest.tsv in the corpus folder).", completion: .file())
     var manifest: String?
 
+    @Option(help: "Score only this part of a person-disjoint split: all, train, validation or test.")
+    var split: String = "all"
+
+    @Option(help: "Seed of the person-disjoint split (80/10/10 by person), as train-align and train-restore use it.")
+    var splitSeed: UInt64 = 0
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func validate() throws {
+        guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
         if merge == nil && input == nil { throw ValidationError("give a clip or corpus folder, or --merge DIR") }
         guard rate > 0 && rate < 1 else { throw ValidationError("--rate must lie in (0, 1), got \(rate)") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -119,7 +126,7 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         guard let input else { return }
-        let corpus = try Corpus(path: input, manifest: manifest)
+        let corpus = try CorpusSelection.select(path: input, manifest: manifest, split: split, seed: splitSeed)
         let restorers = try RestorerCatalog.make(list: methods)
         let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner) : nil
         guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
