@@ -53,4 +53,12 @@ static inline int dropfill_terminfo_colors(const char *term) {
 }
 static inline int dropfill_key_code_yes(void) { return KEY_CODE_YES; }
 static inline mmask_t dropfill_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
+/// Writes raw bytes to C stdio's stdout (the stream ncurses draws on) and flushes: sixel and 24-bit cells.
+static inline void dropfill_write_stdout(const char *bytes, size_t count) { fwrite(bytes, 1, count, stdout); fflush(stdout); }
+/// setcchar + mvwadd_wch for one cell with an extended colour pair.
+static inline int dropfill_put_cell(WINDOW *w, int y, int x, int ch, attr_t attrs, int pair) {
+    cchar_t cc; wchar_t wc[2] = { (wchar_t)ch, 0 };
+    if (setcchar(&cc, wc, attrs, 0, &pair) != OK) return ERR;
+    return mvwadd_wch(w, y, x, &cc);
+}
 #endif

@@ -1,3 +1,4 @@
+import Alignment
 import Foundation
 
 /// Writes lines of text top to bottom inside a rectangle, cutting what does not fit.
@@ -56,7 +57,7 @@ public enum AlignmentView {
         let mapRect = CellRect(x: rect.x + 6, y: rect.y + 1, width: rect.width - panelWidth - 8, height: rect.height - 1)
         if let d = session.distance {
             let g = HeatmapGeometry.make(state: &state, k: session.k, n: session.n, rect: mapRect)
-            HeatmapView.draw(into: &buf, geometry: g, state: state, values: HeatmapView.distanceSource(d),
+            HeatmapView.draw(into: &buf, geometry: g, state: state, values: HeatmapView.distanceSource(d, range: session.distanceRange),
                              path: alignment.predicted, truth: session.truePositions, highlightRow: nil)
             if state.exactColors { buf.images.append(ImagePlacement(rect: mapRect, kind: .exactCells, key: "heatmap")) }
         } else {
@@ -72,12 +73,13 @@ public enum AlignmentView {
         let text = theme.style(.foreground), muted = theme.style(.muted), title = theme.style(.accent, [.bold])
         var w = PanelWriter(CellRect(x: rect.x + 1, y: rect.y, width: rect.width - 1, height: rect.height))
         w.line(&buf, "Distance matrix D (Eq. 8)", title)
-        if let d = session.distance {
-            w.wrapped(&buf, d.label, muted)
+        if session.distance != nil {
+            let r = session.distanceRange
+            w.wrapped(&buf, session.distanceLabel, muted)
             let barY = w.y
             HeatmapView.colorBar(into: &buf, x: w.rect.x, y: barY, width: min(20, w.rect.width), map: theme.colormap)
             w.skip()
-            w.line(&buf, "\(Fmt.num(Double(d.range.lowerBound), 2)) low → \(Fmt.num(Double(d.range.upperBound), 2)) high  (\(theme.colormap.name))", muted)
+            w.line(&buf, "\(Fmt.num(Double(r.lowerBound), 2)) low → \(Fmt.num(Double(r.upperBound), 2)) high  (\(theme.colormap.name))", muted)
         }
         w.skip()
         buf.write(String(g.predicted), x: w.rect.x, y: w.y, theme.style(.predicted, [.bold]))

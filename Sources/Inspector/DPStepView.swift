@@ -1,3 +1,4 @@
+import Alignment
 /// Steps through the retrieval of Eq. 10 one surviving frame (row) at a time, as in the paper's Fig. 7:
 /// the rows filled so far (DP values), the row being filled, the running prefix minimum of the row above,
 /// the chosen predecessor at the cursor, and after the last row the backtracked path.
@@ -14,31 +15,31 @@ public enum DPStepView {
         let panelWidth = AlignmentView.panelWidth + 4
         let tableHeight = 5
         let mapRect = CellRect(x: rect.x + 6, y: rect.y + 1, width: rect.width - panelWidth - 8, height: rect.height - 2 - tableHeight)
-        let step = max(0, min(state.dpStep, trace.k))
+        let step = max(0, min(state.dpStep, trace.rows))
         let current = step - 1
         // Rows filled show DP(i, ·) normalised per row; the rest show D dimmed.
-        var rowRange = [(Float, Float)](repeating: (0, 1), count: trace.k)
+        var rowRange = [(Float, Float)](repeating: (0, 1), count: trace.rows)
         for i in 0..<step {
             var lo = Float.infinity, hi = -Float.infinity
-            for j in 0..<trace.n where trace.cost(i, j).isFinite {
-                lo = min(lo, trace.cost(i, j))
-                hi = max(hi, trace.cost(i, j))
+            for j in 0..<trace.columns where trace.dp(i, j).isFinite {
+                lo = min(lo, trace.dp(i, j))
+                hi = max(hi, trace.dp(i, j))
             }
             rowRange[i] = lo <= hi ? (lo, max(hi - lo, .leastNormalMagnitude)) : (0, 1)
         }
-        let dSource = HeatmapView.distanceSource(d)
+        let dSource = HeatmapView.distanceSource(d, range: session.distanceRange)
         let source: HeatmapView.ValueSource = { i, cols in
             if i < step {
                 var m = Float.infinity
-                for j in cols where trace.cost(i, j) < m { m = trace.cost(i, j) }
+                for j in cols where trace.dp(i, j) < m { m = trace.dp(i, j) }
                 return (m.isFinite ? (m - rowRange[i].0) / rowRange[i].1 : nil, false)
             }
             return (dSource(i, cols).t, true)
         }
         if current >= 0 { state.row = current }
-        let g = HeatmapGeometry.make(state: &state, k: trace.k, n: trace.n, rect: mapRect)
-        let finished = step >= trace.k
-        HeatmapView.draw(into: &buf, geometry: g, state: state, values: source, path: finished ? trace.path : nil,
+        let g = HeatmapGeometry.make(state: &state, k: trace.rows, n: trace.columns, rect: mapRect)
+        let finished = step >= trace.rows
+        HeatmapView.draw(into: &buf, geometry: g, state: state, values: source, path: finished ? trace.positions : nil,
                          truth: finished ? session.truePositions : nil, highlightRow: current >= 0 ? current : nil)
         let j = state.slot
         // The prefix the minimum runs over (row above, columns 0 ..< j) and the chosen predecessor.
@@ -52,7 +53,7 @@ public enum DPStepView {
                 cell.style.fg = .rgb(theme[.cursor])
                 buf.set(g.rect.x + c, mid, cell)
             }
-            let pred = Int(trace.predecessor[current * trace.n + j])
+            let pred = Int(trace.predecessor[current * trace.columns + j])
             if pred >= 0, let x = g.x(ofColumn: pred) {
                 buf.set(x, mid, Cell(state.glyphs.predecessor, CellStyle(fg: .rgb(theme[.cursor]), bg: buf[x, mid].style.bg, attributes: [.bold])))
             }
@@ -70,7 +71,7 @@ public enum DPStepView {
         let labels = ["j", "DP(i-1,j)", "min DP(i-1,0:j)", "D(i,j)", "DP(i,j)"]
         let labelWidth = 16, colWidth = 8
         let count = max(1, (rect.width - labelWidth) / colWidth)
-        let first = max(0, min(trace.n - count, state.slot - count / 2))
+        let first = max(0, min(trace.columns - count, state.slot - count / 2))
         for (r, label) in labels.enumerated() where r < rect.height {
             buf.write(label, x: rect.x, y: rect.y + r, theme.style(.muted), maxWidth: labelWidth - 1)
         }
@@ -80,13 +81,13 @@ public enum DPStepView {
         }
         for c in 0..<count {
             let j = first + c
-            guard j < trace.n else { break }
+            guard j < trace.columns else { break }
             let x = rect.x + labelWidth + c * colWidth
             let style = j == state.slot ? theme.style(.cursor, [.bold]) : theme.style(.foreground)
             func cell(_ v: Float?) -> String { v.map { $0.isFinite ? Fmt.num(Double($0), 2) : "∞" } ?? "—" }
-            let prev: Float? = i > 0 ? trace.cost(i - 1, j) : nil
+            let prev: Float? = i > 0 ? trace.dp(i - 1, j) : nil
             let prefix: Float? = i > 0 ? (trace.prefixMinimum(row: i, column: j)?.value ?? .infinity) : nil
-            let values = [String(j), cell(prev), cell(prefix), cell(d[i, j]), cell(trace.cost(i, j))]
+            let values = [String(j), cell(prev), cell(prefix), cell(d[i, j]), cell(trace.dp(i, j))]
             for (r, v) in values.enumerated() where r < rect.height {
                 buf.write(String(repeating: " ", count: max(0, colWidth - 1 - v.count)) + v, x: x, y: rect.y + r, style, maxWidth: colWidth - 1)
             }
@@ -101,7 +102,7 @@ public enum DPStepView {
         w.line(&buf, "DP retrieval (Eq. 10, Fig. 7)", title)
         w.line(&buf, "DP(i,j) = D(i,j) + min DP(i-1,0:j)", muted)
         w.skip()
-        w.line(&buf, "rows filled  \(step) of \(trace.k)", text)
+        w.line(&buf, "rows filled  \(step) of \(trace.rows)", text)
         let i = step - 1, j = state.slot
         if i < 0 {
             w.line(&buf, "n fills row 0: DP(0,j) = D(0,j)", muted)
@@ -117,20 +118,20 @@ public enum DPStepView {
                     w.line(&buf, "  min DP(\(i - 1),0:\(j)) = ∞ (no room)", muted)
                 }
             }
-            let c = trace.cost(i, j)
+            let c = trace.dp(i, j)
             w.line(&buf, "  DP(\(i),\(j))     = \(c.isFinite ? Fmt.num(Double(c), 3) : "∞")", text)
             var best = Float.infinity, at = -1
-            for jj in 0..<trace.n where trace.cost(i, jj) < best {
-                best = trace.cost(i, jj)
+            for jj in 0..<trace.columns where trace.dp(i, jj) < best {
+                best = trace.dp(i, jj)
                 at = jj
             }
             if at >= 0 { w.line(&buf, "row min      \(Fmt.num(Double(best), 3)) at j=\(at)", text) }
         }
         w.skip()
-        if step >= trace.k {
+        if step >= trace.rows {
             w.line(&buf, "Backtracked path s' (from the", title)
             w.line(&buf, "last row's minimum):", title)
-            w.wrapped(&buf, trace.path.map(String.init).joined(separator: " "), text)
+            w.wrapped(&buf, trace.positions.map(String.init).joined(separator: " "), text)
             if let t = session.truePositions {
                 w.line(&buf, "truth:", muted)
                 w.wrapped(&buf, t.map(String.init).joined(separator: " "), muted)

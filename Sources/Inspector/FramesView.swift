@@ -10,9 +10,9 @@ public enum FramesView {
             return
         }
         let slot = min(state.slot, session.n - 1)
-        var panes: [(title: String, kind: FrameKind)] = [("restored · \(method) · \(alignment.name)", .restored(method: method)),
+        var panes: [(title: String, kind: FrameKind)] = [("restored · \(method) · \(alignment.name)", .restored(method: method, aligner: alignment.name)),
                                                          ("ground truth", .truth)]
-        if state.showDifference { panes.append(("|restored − truth|", .difference(method: method))) }
+        if state.showDifference { panes.append(("|restored − truth|", .difference(method: method, aligner: alignment.name))) }
         let gap = 2
         let paneWidth = (rect.width - gap * (panes.count - 1)) / panes.count
         let infoRows = 3
@@ -40,7 +40,7 @@ public enum FramesView {
             what = "slot \(slot): dropped — restored between slots \(left.map(String.init) ?? "start") and \(right.map(String.init) ?? "end")"
         }
         w.line(&buf, what, base)
-        if let m = session.frames.metrics(slot: slot, method: method) {
+        if let m = session.frames.metrics(slot: slot, method: method, aligner: alignment.name) {
             let psnr = m.psnr.map { Fmt.num($0, 2) + " dB" } ?? "∞ (identical)"
             let ssim = m.ssim.map { Fmt.num($0, 4) } ?? "—"
             w.line(&buf, "PSNR \(psnr)   SSIM \(ssim)   method \(method)", theme.style(.accent))

@@ -1,3 +1,4 @@
+import Alignment
 /// Where the heatmap's matrix cells lie on screen, and which matrix entries each cell covers.
 ///
 /// Zoomed in, a matrix column spans `cellsPerColumn` cells; zoomed out, a cell covers `columnsPerCell`
@@ -90,12 +91,12 @@ public enum HeatmapView {
     public typealias ValueSource = (_ row: Int, _ columns: Range<Int>) -> (t: Float?, dim: Bool)
 
     /// Normalised minimum of D over `columns` of row `i`.
-    public static func distanceSource(_ d: DistanceMatrix) -> ValueSource {
-        let lo = d.range.lowerBound, span = max(d.range.upperBound - d.range.lowerBound, .leastNormalMagnitude)
+    public static func distanceSource(_ d: DistanceMatrix, range: ClosedRange<Float>) -> ValueSource {
+        let lo = range.lowerBound, span = max(range.upperBound - range.lowerBound, .leastNormalMagnitude)
         return { i, cols in
             var m = Float.infinity
             d.values.withUnsafeBufferPointer { v in
-                let base = i * d.n
+                let base = i * d.columns
                 for j in cols where v[base + j] < m { m = v[base + j] }
             }
             return (m.isFinite ? (m - lo) / span : nil, false)

@@ -1,3 +1,4 @@
+import Alignment
 import Media
 
 /// The picture type every view and backend shows: Media's 8-bit RGB frame (reused, not redefined).
@@ -7,10 +8,11 @@ public typealias RGBImage = VideoFrame
 public enum FrameKind: Hashable, Sendable {
     /// The ground-truth frame of the complete clip.
     case truth
-    /// The frame a restoration method produced (a surviving frame is its own restoration).
-    case restored(method: String)
-    /// |restored − truth| per channel, for one method.
-    case difference(method: String)
+    /// The frame a restoration method produced from an aligner's positions (a surviving frame placed at
+    /// the slot is shown as it is).
+    case restored(method: String, aligner: String)
+    /// |restored − truth| per channel.
+    case difference(method: String, aligner: String)
 }
 
 /// Quality of one restored frame against the truth.
@@ -30,56 +32,31 @@ public struct FrameMetrics: Hashable, Sendable {
 public protocol FrameProvider: Sendable {
     /// The picture of `kind` at original slot `slot` (0 ..< n), or nil when it does not exist (no truth, say).
     func frame(slot: Int, kind: FrameKind) -> RGBImage?
-    /// Metrics of `method`'s frame at `slot` against the truth, or nil without truth.
-    func metrics(slot: Int, method: String) -> FrameMetrics?
+    /// Metrics of the restored frame at `slot` (method, aligner) against the truth, or nil without truth.
+    func metrics(slot: Int, method: String, aligner: String) -> FrameMetrics?
 }
 
 /// A provider with nothing to show: for sessions built from numbers only (tests, alignment-only views).
 public struct EmptyFrameProvider: FrameProvider {
     public init() {}
     public func frame(slot: Int, kind: FrameKind) -> RGBImage? { nil }
-    public func metrics(slot: Int, method: String) -> FrameMetrics? { nil }
+    public func metrics(slot: Int, method: String, aligner: String) -> FrameMetrics? { nil }
 }
 
-/// The state of the monotone DP of Eq. 10 after every row: what the step-through view replays (paper Fig. 7).
-///
-/// `cost[i * n + j]` is DP(i, j) = D(i, j) + min DP(i − 1, 0 ..< j) (∞ where no monotone placement exists),
-/// `predecessor[i * n + j]` the argmin j′ of that minimum (−1 in row 0 and where the cost is ∞),
-/// `path` the backtracked positions s′ (one per surviving frame).
-public struct DPTrace: Sendable, Equatable {
-    /// Surviving frames (rows).
-    public var k: Int
-    /// Audio slots (columns).
-    public var n: Int
-    /// k × n accumulated costs, row major.
-    public var cost: [Float]
-    /// k × n chosen predecessors, row major.
-    public var predecessor: [Int32]
-    /// The backtracked path, `path[i]` = slot of surviving frame i.
-    public var path: [Int]
+// The DP replay and the distance matrix are the engine's own types (Alignment.DPTrace, Alignment.DistanceMatrix):
+// the inspector shows them, it does not recompute them. A few read-only conveniences follow.
 
-    public init(k: Int, n: Int, cost: [Float], predecessor: [Int32], path: [Int]) {
-        self.k = k
-        self.n = n
-        self.cost = cost
-        self.predecessor = predecessor
-        self.path = path
-    }
-
+extension DPTrace {
     /// DP(i, j).
-    public func cost(_ i: Int, _ j: Int) -> Float { cost[i * n + j] }
+    @inline(__always) func dp(_ i: Int, _ j: Int) -> Float { cost[i * columns + j] }
 
-    /// The running prefix minimum of row `i − 1` seen from column `j`: min DP(i − 1, 0 ..< j), with its argmin.
-    /// Nil for row 0 or when no finite value precedes `j`.
-    public func prefixMinimum(row i: Int, column j: Int) -> (value: Float, at: Int)? {
-        guard i > 0, i < k, j > 0, j <= n else { return nil }
-        var best: Float = .infinity, at = -1
-        let base = (i - 1) * n
-        for c in 0..<j where cost[base + c] < best {
-            best = cost[base + c]
-            at = c
-        }
-        return at >= 0 ? (best, at) : nil
+    /// The running prefix minimum of row `i − 1` seen from column `j`: min DP(i − 1, 0 ..< j) and its argmin
+    /// (Eq. 10's inner minimum). Nil for row 0 or when no usable cell precedes `j`.
+    func prefixMinimum(row i: Int, column j: Int) -> (value: Float, at: Int)? {
+        guard i > 0, i < rows, j > 0, j <= columns else { return nil }
+        let idx = (i - 1) * columns + (j - 1)
+        let at = Int(prefixArgmin[idx])
+        return at >= 0 && prefixMin[idx].isFinite ? (prefixMin[idx], at) : nil
     }
 }
 
@@ -102,40 +79,6 @@ public struct AlignmentResult: Sendable, Equatable {
     }
 }
 
-/// The distance matrix D of Eq. 8: surviving frames × audio slots, with what its numbers are.
-public struct DistanceMatrix: Sendable, Equatable {
-    /// Rows: surviving frames.
-    public var k: Int
-    /// Columns: audio slots.
-    public var n: Int
-    /// k × n values, row major.
-    public var values: [Float]
-    /// What the numbers measure, shown in the legend ("Ali-Net embedding distance", …).
-    public var label: String
-    /// Smallest and largest finite value (the colour map's range).
-    public private(set) var range: ClosedRange<Float>
-
-    /// A matrix; throws when the value count is not k × n.
-    public init(k: Int, n: Int, values: [Float], label: String) throws(InspectorError) {
-        guard k > 0, n > 0, values.count == k * n else {
-            throw .invalidSession("distance matrix \(k)×\(n) needs \(max(0, k * n)) values, got \(values.count)")
-        }
-        self.k = k
-        self.n = n
-        self.values = values
-        self.label = label
-        var lo = Float.infinity, hi = -Float.infinity
-        for v in values where v.isFinite {
-            lo = Swift.min(lo, v)
-            hi = Swift.max(hi, v)
-        }
-        range = lo <= hi ? lo...hi : 0...1
-    }
-
-    /// D(i, j).
-    public subscript(i: Int, j: Int) -> Float { values[i * n + j] }
-}
-
 /// Everything the inspector shows about one clip: the plain data model every view reads.
 ///
 /// Built by `EngineAdapters` (from a real clip) or directly (tests). Value type, `Sendable`: it is computed
@@ -149,8 +92,12 @@ public struct InspectorSession: Sendable {
     public var n: Int
     /// Surviving frames.
     public var k: Int
-    /// D, when a matrix was computed.
+    /// D (Eq. 8), when a matrix was computed.
     public var distance: DistanceMatrix?
+    /// What D's numbers measure, shown in the legend ("Ali-Net embedding distance", …).
+    public var distanceLabel: String
+    /// Smallest and largest value of D (the colour map's range).
+    public var distanceRange: ClosedRange<Float>
     /// True slot of every surviving frame, when the truth is known.
     public var truePositions: [Int]?
     /// One result per aligner; the `a` key cycles them.
@@ -162,13 +109,14 @@ public struct InspectorSession: Sendable {
     /// Notes shown under the numbers (what is approximate and why).
     public var notes: [String]
 
-    public init(clipName: String, fps: Double, n: Int, k: Int, distance: DistanceMatrix? = nil, truePositions: [Int]? = nil,
+    public init(clipName: String, fps: Double, n: Int, k: Int, distance: DistanceMatrix? = nil, distanceLabel: String = "distance",
+                truePositions: [Int]? = nil,
                 alignments: [AlignmentResult], methods: [String], frames: any FrameProvider = EmptyFrameProvider(),
                 notes: [String] = []) throws(InspectorError) {
         guard n > 0, k > 0, k <= n else { throw .invalidSession("need 0 < k ≤ n, got k = \(k), n = \(n)") }
         guard fps > 0, fps.isFinite else { throw .invalidSession("frame rate must be positive, got \(fps)") }
-        if let d = distance, d.k != k || d.n != n {
-            throw .invalidSession("distance matrix is \(d.k)×\(d.n), the session \(k)×\(n)")
+        if let d = distance, d.rows != k || d.columns != n {
+            throw .invalidSession("distance matrix is \(d.rows)×\(d.columns), the session \(k)×\(n)")
         }
         if let t = truePositions, !InspectorSession.isValidPath(t, k: k, n: n) {
             throw .invalidSession("true positions must be \(k) increasing slots in 0..<\(n)")
@@ -177,11 +125,17 @@ public struct InspectorSession: Sendable {
         for a in alignments where !InspectorSession.isValidPath(a.predicted, k: k, n: n) {
             throw .invalidSession("aligner \(a.name): predicted positions must be \(k) increasing slots in 0..<\(n)")
         }
+        for a in alignments { if let t = a.trace, t.rows != k || t.columns != n {
+            throw .invalidSession("aligner \(a.name): DP trace is \(t.rows)×\(t.columns), the session \(k)×\(n)")
+        } }
         self.clipName = clipName
         self.fps = fps
         self.n = n
         self.k = k
         self.distance = distance
+        self.distanceLabel = distanceLabel
+        let lo = distance?.values.min() ?? 0, hi = distance?.values.max() ?? 1
+        distanceRange = lo < hi ? lo...hi : lo...(lo + 1)
         self.truePositions = truePositions
         self.alignments = alignments
         self.methods = methods

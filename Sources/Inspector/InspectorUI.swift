@@ -208,8 +208,8 @@ public struct InspectorUI: Sendable {
         state.row = state.dpStep - 1
         // Put the cursor on the row's cheapest cell: where the prefix minimum is most interesting.
         var best = Float.infinity
-        for j in 0..<trace.n where trace.cost(state.row, j) < best {
-            best = trace.cost(state.row, j)
+        for j in 0..<trace.columns where trace.dp(state.row, j) < best {
+            best = trace.dp(state.row, j)
             state.slot = j
         }
     }

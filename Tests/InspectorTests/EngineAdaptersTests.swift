@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Inspector
+
+/// The session built from the bundled sample clip with the engine as it stands.
+@Suite struct EngineAdaptersTests {
+    static let sample = TestSessions.repoRoot.appendingPathComponent("SampleData/grid-bbaf2n.mp4").path
+
+    @Test func completeClipIsDroppedAndAlignedAgainstTheTruth() throws {
+        let mailbox = LoaderMailbox()
+        let s = try EngineAdapters.session(path: Self.sample, options: .init(rate: 0.87, seed: 1, maxSide: 96), mailbox: mailbox)
+        #expect(s.n == 75)
+        #expect(s.fps == 25)
+        let truth = try #require(s.truePositions)
+        #expect(truth.count == s.k)
+        #expect(truth.first == 0 && truth.last == 74, "first and last frames survive")
+        #expect(s.k < 30)
+        let names = s.alignments.map(\.name)
+        #expect(names.contains("dp") && names.contains("uniform"))
+        let dp = try #require(s.alignments.first { $0.name == "dp" })
+        #expect(dp.trace?.positions == dp.predicted)
+        #expect(s.distance?.rows == s.k && s.distance?.columns == 75)
+        #expect(!mailbox.drain().isEmpty, "progress was reported")
+        // A dropped slot: restored frame exists, truth exists, metrics are finite.
+        let gap = try #require((0..<75).first { !dp.predicted.contains($0) })
+        let restored = try #require(s.frames.frame(slot: gap, kind: .restored(method: "blend", aligner: "dp")))
+        let t = try #require(s.frames.frame(slot: gap, kind: .truth))
+        #expect(restored.width == t.width && t.width == 96)
+        let m = try #require(s.frames.metrics(slot: gap, method: "hold", aligner: "dp"))
+        #expect((m.psnr ?? 0) > 10)
+        #expect((m.ssim ?? 0) > 0.2)
+        #expect(s.frames.frame(slot: gap, kind: .difference(method: "hold", aligner: "dp")) != nil)
+    }
+
+    @Test func missingFileIsATypedError() {
+        #expect(throws: InspectorError.self) {
+            _ = try EngineAdapters.session(path: "/nonexistent/clip.mp4", options: .init())
+        }
+    }
+
+    @Test func standInRestorerHoldsAndBlends() throws {
+        let a = try RGBImage(width: 1, height: 1, rgb: [0, 0, 0]), b = try RGBImage(width: 1, height: 1, rgb: [100, 200, 40])
+        #expect(StandInRestorer.restore(slot: 2, method: "hold", surviving: [a, b], positions: [0, 4])?.rgb == [0, 0, 0])
+        #expect(StandInRestorer.restore(slot: 1, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [25, 50, 10])
+        #expect(StandInRestorer.restore(slot: 4, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [100, 200, 40])
+        #expect(StandInRestorer.restore(slot: 6, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [100, 200, 40])
+    }
+}
