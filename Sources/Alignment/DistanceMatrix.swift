@@ -44,9 +44,11 @@ public struct DistanceMatrix: Sendable, Equatable {
         if let bad = b.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue("slot embedding \(bad / d)") }
         var out = [Float](repeating: 0, count: k * n)
         let lanes = d / 8 * 8
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
+        a.withUnsafeBufferPointer { abuf in
+            b.withUnsafeBufferPointer { bbuf in
                 out.withUnsafeMutableBufferPointer { op in
+                    guard let ap = abuf.baseAddress, let bp = bbuf.baseAddress else { return }
+                    let ar = UnsafeRawPointer(ap), br = UnsafeRawPointer(bp)
                     let block = 64
                     var j0 = 0
                     while j0 < n {
@@ -58,10 +60,10 @@ public struct DistanceMatrix: Sendable, Equatable {
                                 var acc = SIMD8<Float>(repeating: 0)
                                 var t = 0
                                 while t < lanes {
-                                    let va = SIMD8<Float>(ap[(ai + t)..<(ai + t + 8)])
-                                    let vb = SIMD8<Float>(bp[(bj + t)..<(bj + t + 8)])
+                                    let va = ar.loadUnaligned(fromByteOffset: 4 * (ai + t), as: SIMD8<Float>.self)
+                                    let vb = br.loadUnaligned(fromByteOffset: 4 * (bj + t), as: SIMD8<Float>.self)
                                     let diff = va - vb
-                                    acc = acc.addingProduct(diff, diff)
+                                    acc += diff * diff   // not addingProduct: without -mfma it calls libm fma per lane
                                     t += 8
                                 }
                                 var s = acc.sum()

@@ -32,75 +32,81 @@ enum TransitionDP {
         var pred = [Int32](repeating: -1, count: k * n)
         var pmin = [Double](repeating: inf, count: k * n)
         var parg = [Int32](repeating: -1, count: k * n)
-        var tiltMin = [Double](repeating: inf, count: model == nil ? 0 : n)
+        // Flattened costs for the prior variant: trans[(i−1)·(G+1) + g−1], start[j].
+        let G = model?.maxGap ?? 0
+        let trans: [Double] = model?.transition.flatMap { $0 } ?? []
+        let start: [Double] = model?.start ?? [Double](repeating: 0, count: n)
+        let slopes: [Double] = model?.tailSlope ?? []
+        var tilt = [Double](repeating: inf, count: model == nil ? 0 : n)
         var tiltArg = [Int32](repeating: -1, count: model == nil ? 0 : n)
         d.values.withUnsafeBufferPointer { dv in
-            cost.withUnsafeMutableBufferPointer { c in
-                pred.withUnsafeMutableBufferPointer { p in
-                    pmin.withUnsafeMutableBufferPointer { pm in
-                        parg.withUnsafeMutableBufferPointer { pa in
-                          tiltMin.withUnsafeMutableBufferPointer { tm in
-                            tiltArg.withUnsafeMutableBufferPointer { ta in
-                            for i in 0..<k {
-                                let lo = i, hi = n - k + i   // usable slots for frame i
-                                let row = i * n, prev = (i - 1) * n
-                                if i > 0, let m = model {
-                                    // tm[j'] = min over j'' ≤ j' of DP(i−1, j'') − σ·j'' (σ = this row's tail slope)
-                                    let sigma = m.tailSlope[i - 1]
-                                    var run = inf, runArg: Int32 = -1
-                                    for jj in 0..<n {
-                                        let v = c[prev + jj] - sigma * Double(jj)
-                                        if v < run { run = v; runArg = Int32(jj) }
-                                        tm[jj] = run; ta[jj] = runArg
-                                    }
-                                }
+          cost.withUnsafeMutableBufferPointer { c in
+            pred.withUnsafeMutableBufferPointer { p in
+              pmin.withUnsafeMutableBufferPointer { pm in
+                parg.withUnsafeMutableBufferPointer { pa in
+                  tilt.withUnsafeMutableBufferPointer { tm in
+                    tiltArg.withUnsafeMutableBufferPointer { ta in
+                      trans.withUnsafeBufferPointer { tr in
+                        for i in 0..<k {
+                            let lo = i, hi = n - k + i   // usable slots for frame i
+                            let row = i * n, prev = (i - 1) * n
+                            if i == 0 {
+                                for j in lo...hi { c[j] = Double(dv[j]) + start[j] }
+                            } else if model == nil {
+                                // Eq. 10: min DP(i−1, 0 : j) is the prefix min of row i−1 up to j−1.
                                 for j in lo...hi {
-                                    let dij = Double(dv[row + j])
-                                    if i == 0 {
-                                        c[row + j] = dij + (model?.start[j] ?? 0)
-                                    } else if let m = model {
-                                        // Banded search over gaps 1…G, then the linear tail g > G via the tilted prefix min.
-                                        let trans = m.transition[i - 1]
-                                        var best = inf, arg: Int32 = -1
-                                        let tailEnd = j - m.maxGap - 1
-                                        if tailEnd >= i - 1 {
-                                            best = tm[tailEnd] + m.tailSlope[i - 1] * Double(j - m.maxGap - 1)
-                                                + trans[m.maxGap]
-                                            arg = ta[tailEnd]
-                                        }
-                                        let gMax = min(m.maxGap, j - (i - 1))
-                                        if gMax >= 1 {
-                                            // predecessors left to right (strict <), so ties go to the earliest slot
-                                            for g in stride(from: gMax, through: 1, by: -1) {
-                                                let v = c[prev + j - g] + trans[g - 1]
-                                                if v < best { best = v; arg = Int32(j - g) }
-                                            }
-                                        }
-                                        c[row + j] = dij + best
-                                        p[row + j] = arg
-                                    } else {
-                                        // Eq. 10: min DP(i−1, 0 : j) is the prefix min of row i−1 up to j−1.
-                                        c[row + j] = dij + pm[prev + j - 1]
-                                        p[row + j] = pa[prev + j - 1]
+                                    c[row + j] = Double(dv[row + j]) + pm[prev + j - 1]
+                                    p[row + j] = pa[prev + j - 1]
+                                }
+                            } else {
+                                // tm[j'] = min over j'' ≤ j' of DP(i−1, j'') − σ·j'' (σ = this row's tail slope).
+                                let sigma = slopes[i - 1]
+                                var run = inf, runArg: Int32 = -1
+                                for jj in 0..<n {
+                                    let v = c[prev + jj] - sigma * Double(jj)
+                                    if v < run { run = v; runArg = Int32(jj) }
+                                    tm[jj] = run; ta[jj] = runArg
+                                }
+                                let t0 = (i - 1) * (G + 1), tailCost = tr[t0 + G]
+                                for j in lo...hi {
+                                    // The linear tail g > G first (earliest predecessors), then gaps G…1.
+                                    var best = inf, arg: Int32 = -1
+                                    let tailEnd = j - G - 1
+                                    if tailEnd >= i - 1 {
+                                        best = tm[tailEnd] + sigma * Double(tailEnd) + tailCost
+                                        arg = ta[tailEnd]
                                     }
-                                    // Running prefix minimum of this row (strict < keeps the earliest slot).
-                                    if j == lo || c[row + j] < pm[row + j - 1] {
+                                    let gMax = min(G, j - (i - 1))
+                                    if gMax >= 1 {
+                                        for g in stride(from: gMax, through: 1, by: -1) {   // strict <: earliest wins ties
+                                            let v = c[prev + j - g] + tr[t0 + g - 1]
+                                            if v < best { best = v; arg = Int32(j - g) }
+                                        }
+                                    }
+                                    c[row + j] = Double(dv[row + j]) + best
+                                    p[row + j] = arg
+                                }
+                            }
+                            // Running prefix minimum of this row (strict < keeps the earliest slot), carried
+                            // past the usable band so later rows and the inspector can read it.
+                            pm[row + lo] = c[row + lo]; pa[row + lo] = Int32(lo)
+                            if lo < n - 1 {
+                                for j in (lo + 1)..<n {
+                                    if j <= hi && c[row + j] < pm[row + j - 1] {
                                         pm[row + j] = c[row + j]; pa[row + j] = Int32(j)
                                     } else {
                                         pm[row + j] = pm[row + j - 1]; pa[row + j] = pa[row + j - 1]
                                     }
                                 }
-                                // Carry the prefix min past the usable band so later rows can read it.
-                                if hi + 1 < n {
-                                    for j in (hi + 1)..<n { pm[row + j] = pm[row + hi]; pa[row + j] = pa[row + hi] }
-                                }
                             }
-                            }
-                          }
                         }
+                      }
                     }
+                  }
                 }
+              }
             }
+          }
         }
         // Final choice: last row plus the end cost; earliest slot on ties.
         let last = (k - 1) * n
