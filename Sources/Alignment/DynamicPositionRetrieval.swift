@@ -28,10 +28,14 @@ enum TransitionDP {
         let k = d.rows, n = d.columns
         guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }
         let inf = Double.infinity
-        var cost = [Double](repeating: inf, count: k * n)
+        // The trace is stored in Float/Int32 (what a viewer needs); the recursion itself runs in Double on two
+        // rolling rows, so long sums keep their precision and memory stays at 4 × k·n × 4 bytes.
+        var cost = [Float](repeating: .infinity, count: k * n)
         var pred = [Int32](repeating: -1, count: k * n)
-        var pmin = [Double](repeating: inf, count: k * n)
+        var pmin = [Float](repeating: .infinity, count: k * n)
         var parg = [Int32](repeating: -1, count: k * n)
+        var prevC = [Double](repeating: inf, count: n), curC = prevC
+        var prevPM = [Double](repeating: inf, count: n), curPM = prevPM
         // Flattened costs for the prior variant: trans[(i−1)·(G+1) + g−1], start[j].
         let G = model?.maxGap ?? 0
         let trans: [Double] = model?.transition.flatMap { $0 } ?? []
@@ -39,66 +43,75 @@ enum TransitionDP {
         let slopes: [Double] = model?.tailSlope ?? []
         var tilt = [Double](repeating: inf, count: model == nil ? 0 : n)
         var tiltArg = [Int32](repeating: -1, count: model == nil ? 0 : n)
-        d.values.withUnsafeBufferPointer { dv in
-          cost.withUnsafeMutableBufferPointer { c in
-            pred.withUnsafeMutableBufferPointer { p in
-              pmin.withUnsafeMutableBufferPointer { pm in
+        for i in 0..<k {
+            let lo = i, hi = n - k + i   // usable slots for frame i
+            let row = i * n
+            d.values.withUnsafeBufferPointer { dv in
+              pred.withUnsafeMutableBufferPointer { p in
                 parg.withUnsafeMutableBufferPointer { pa in
-                  tilt.withUnsafeMutableBufferPointer { tm in
-                    tiltArg.withUnsafeMutableBufferPointer { ta in
-                      trans.withUnsafeBufferPointer { tr in
-                        for i in 0..<k {
-                            let lo = i, hi = n - k + i   // usable slots for frame i
-                            let row = i * n, prev = (i - 1) * n
-                            if i == 0 {
-                                for j in lo...hi { c[j] = Double(dv[j]) + start[j] }
-                            } else if model == nil {
-                                // Eq. 10: min DP(i−1, 0 : j) is the prefix min of row i−1 up to j−1.
-                                for j in lo...hi {
-                                    c[row + j] = Double(dv[row + j]) + pm[prev + j - 1]
-                                    p[row + j] = pa[prev + j - 1]
-                                }
-                            } else {
-                                // tm[j'] = min over j'' ≤ j' of DP(i−1, j'') − σ·j'' (σ = this row's tail slope).
-                                let sigma = slopes[i - 1]
-                                var run = inf, runArg: Int32 = -1
-                                for jj in 0..<n {
-                                    let v = c[prev + jj] - sigma * Double(jj)
-                                    if v < run { run = v; runArg = Int32(jj) }
-                                    tm[jj] = run; ta[jj] = runArg
-                                }
-                                let t0 = (i - 1) * (G + 1), tailCost = tr[t0 + G]
-                                for j in lo...hi {
-                                    // The linear tail g > G first (earliest predecessors), then gaps G…1.
-                                    var best = inf, arg: Int32 = -1
-                                    let tailEnd = j - G - 1
-                                    if tailEnd >= i - 1 {
-                                        best = tm[tailEnd] + sigma * Double(tailEnd) + tailCost
-                                        arg = ta[tailEnd]
+                  prevC.withUnsafeBufferPointer { pc in
+                    curC.withUnsafeMutableBufferPointer { c in
+                      prevPM.withUnsafeBufferPointer { ppm in
+                        curPM.withUnsafeMutableBufferPointer { pm in
+                          tilt.withUnsafeMutableBufferPointer { tm in
+                            tiltArg.withUnsafeMutableBufferPointer { ta in
+                              trans.withUnsafeBufferPointer { tr in
+                                let prev = (i - 1) * n
+                                for j in 0..<lo { c[j] = inf }
+                                if hi + 1 < n { for j in (hi + 1)..<n { c[j] = inf } }
+                                if i == 0 {
+                                    for j in lo...hi { c[j] = Double(dv[j]) + start[j] }
+                                } else if model == nil {
+                                    // Eq. 10: min DP(i−1, 0 : j) is the prefix min of row i−1 up to j−1.
+                                    for j in lo...hi {
+                                        c[j] = Double(dv[row + j]) + ppm[j - 1]
+                                        p[row + j] = pa[prev + j - 1]
                                     }
-                                    let gMax = min(G, j - (i - 1))
-                                    if gMax >= 1 {
-                                        for g in stride(from: gMax, through: 1, by: -1) {   // strict <: earliest wins ties
-                                            let v = c[prev + j - g] + tr[t0 + g - 1]
-                                            if v < best { best = v; arg = Int32(j - g) }
+                                } else {
+                                    // tm[j'] = min over j'' ≤ j' of DP(i−1, j'') − σ·j'' (σ = this row's tail slope).
+                                    let sigma = slopes[i - 1]
+                                    var run = inf, runArg: Int32 = -1
+                                    for jj in 0..<n {
+                                        let v = pc[jj] - sigma * Double(jj)
+                                        if v < run { run = v; runArg = Int32(jj) }
+                                        tm[jj] = run; ta[jj] = runArg
+                                    }
+                                    let t0 = (i - 1) * (G + 1), tailCost = tr[t0 + G]
+                                    for j in lo...hi {
+                                        // The linear tail g > G first (earliest predecessors), then gaps G…1.
+                                        var best = inf, arg: Int32 = -1
+                                        let tailEnd = j - G - 1
+                                        if tailEnd >= i - 1 {
+                                            best = tm[tailEnd] + sigma * Double(tailEnd) + tailCost
+                                            arg = ta[tailEnd]
+                                        }
+                                        let gMax = min(G, j - (i - 1))
+                                        if gMax >= 1 {
+                                            for g in stride(from: gMax, through: 1, by: -1) {   // strict <: earliest wins ties
+                                                let v = pc[j - g] + tr[t0 + g - 1]
+                                                if v < best { best = v; arg = Int32(j - g) }
+                                            }
+                                        }
+                                        c[j] = Double(dv[row + j]) + best
+                                        p[row + j] = arg
+                                    }
+                                }
+                                // Running prefix minimum of this row (strict < keeps the earliest slot), carried
+                                // past the usable band so the next row and the inspector can read it.
+                                for j in 0..<lo { pm[j] = inf }
+                                pm[lo] = c[lo]; pa[row + lo] = Int32(lo)
+                                if lo < n - 1 {
+                                    for j in (lo + 1)..<n {
+                                        if j <= hi && c[j] < pm[j - 1] {
+                                            pm[j] = c[j]; pa[row + j] = Int32(j)
+                                        } else {
+                                            pm[j] = pm[j - 1]; pa[row + j] = pa[row + j - 1]
                                         }
                                     }
-                                    c[row + j] = Double(dv[row + j]) + best
-                                    p[row + j] = arg
                                 }
+                              }
                             }
-                            // Running prefix minimum of this row (strict < keeps the earliest slot), carried
-                            // past the usable band so later rows and the inspector can read it.
-                            pm[row + lo] = c[row + lo]; pa[row + lo] = Int32(lo)
-                            if lo < n - 1 {
-                                for j in (lo + 1)..<n {
-                                    if j <= hi && c[row + j] < pm[row + j - 1] {
-                                        pm[row + j] = c[row + j]; pa[row + j] = Int32(j)
-                                    } else {
-                                        pm[row + j] = pm[row + j - 1]; pa[row + j] = pa[row + j - 1]
-                                    }
-                                }
-                            }
+                          }
                         }
                       }
                     }
@@ -106,15 +119,22 @@ enum TransitionDP {
                 }
               }
             }
-          }
+            cost.withUnsafeMutableBufferPointer { out in
+                pmin.withUnsafeMutableBufferPointer { outPM in
+                    for j in lo...hi { out[row + j] = Float(curC[j]) }
+                    for j in lo..<n { outPM[row + j] = Float(curPM[j]) }
+                }
+            }
+            swap(&prevC, &curC)
+            swap(&prevPM, &curPM)
         }
-        // Final choice: last row plus the end cost; earliest slot on ties.
-        let last = (k - 1) * n
-        var final = [Double](repeating: inf, count: n)
+        // Final choice: last row (now in prevC) plus the end cost; earliest slot on ties.
+        var final = [Float](repeating: .infinity, count: n)
         var bestJ = -1, bestV = inf
         for j in (k - 1)..<n {
-            final[j] = cost[last + j] + (model?.end[j] ?? 0)
-            if final[j] < bestV { bestV = final[j]; bestJ = j }
+            let v = prevC[j] + (model?.end[j] ?? 0)
+            final[j] = Float(v)
+            if v < bestV { bestV = v; bestJ = j }
         }
         guard bestJ >= 0 else { throw .nonFiniteValue("every placement has infinite cost") }
         var positions = [Int](repeating: 0, count: k)
@@ -123,8 +143,7 @@ enum TransitionDP {
             positions[i] = j
             if i > 0 { j = Int(pred[i * n + j]) }
         }
-        return DPTrace(rows: k, columns: n, cost: cost.map(Float.init), predecessor: pred,
-                       prefixMin: pmin.map(Float.init), prefixArgmin: parg, finalCost: final.map(Float.init),
-                       positions: positions, totalCost: bestV)
+        return DPTrace(rows: k, columns: n, cost: cost, predecessor: pred, prefixMin: pmin, prefixArgmin: parg,
+                       finalCost: final, positions: positions, totalCost: bestV)
     }
 }
