@@ -26,7 +26,7 @@ public final class VideoFilterGraph {
     /// The time base of the pts given to `push`.
     public let timeBase: Rational
     /// The filter description the graph was built from.
-    public let description: String
+    public let filterDescription: String
 
     private var graph: UnsafeMutablePointer<AVFilterGraph>?
     private var source: UnsafeMutablePointer<AVFilterContext>?
@@ -45,7 +45,7 @@ public final class VideoFilterGraph {
         self.width = width
         self.height = height
         self.timeBase = timeBase
-        self.description = description
+        self.filterDescription = description
         do {
             try build(frameRate: frameRate)
         } catch {
@@ -137,7 +137,7 @@ public final class VideoFilterGraph {
     // MARK: - Setup
 
     private func failure(_ reason: String) -> MediaError {
-        .decodeFailed(path: "filter graph \"\(description)\"", reason: reason)
+        .decodeFailed(path: "filter graph \"\(filterDescription)\"", reason: reason)
     }
 
     private func build(frameRate: Rational?) throws(MediaError) {
@@ -177,13 +177,13 @@ public final class VideoFilterGraph {
         i.pointee.filter_ctx = snk
         i.pointee.pad_idx = 0
         i.pointee.next = nil
-        let parsed = avfilter_graph_parse_ptr(g, description, &inputs, &outputs, nil)
+        let parsed = avfilter_graph_parse_ptr(g, filterDescription, &inputs, &outputs, nil)
         if parsed < 0 {
-            throw .invalidArgument("filter description \"\(description)\": \(ffmpegMessage(parsed))")
+            throw .invalidArgument("filter description \"\(filterDescription)\": \(ffmpegMessage(parsed))")
         }
         let configured = avfilter_graph_config(g, nil)
         if configured < 0 {
-            throw .invalidArgument("filter description \"\(description)\": \(ffmpegMessage(configured))")
+            throw .invalidArgument("filter description \"\(filterDescription)\": \(ffmpegMessage(configured))")
         }
     }
 
