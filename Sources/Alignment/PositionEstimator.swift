@@ -21,6 +21,17 @@ public enum EstimatorKind: String, Sendable, CaseIterable, Codable {
     case uniform
     /// Positions from container timestamps.
     case timestamps
+
+    /// An estimator of this kind. `beta` is used by `threshold` only, `prior` by `dp-prior` only.
+    public func makeEstimator(beta: Float = 1, prior: PriorDPSettings = PriorDPSettings()) -> any PositionEstimator {
+        switch self {
+        case .dp: DynamicPositionRetrieval()
+        case .dpPrior: PriorDPEstimator(settings: prior)
+        case .threshold: ThresholdEstimator(beta: beta)
+        case .uniform: UniformEstimator()
+        case .timestamps: TimestampEstimator()
+        }
+    }
 }
 
 /// What an estimator may look at. Each estimator uses only what it needs and throws `missingInput` when that
