@@ -206,7 +206,9 @@ public struct FaceDetector: Sendable {
         let n0 = iw + 1, n1 = iw + ww - 1, n2 = (wh - 1) * iw + 1, n3 = (wh - 1) * iw + ww - 1
         let area = Double((ww - 2) * (wh - 2))
         var hits: [(x: Int, y: Int)] = []
-        let stages = cascade.stages
+        let stageFirst = cascade.stages.map { Int32($0.first) }, stageEnd = cascade.stages.map { Int32($0.first + $0.count) }
+        let stageThreshold = cascade.stages.map(\.threshold)
+        let stageCount = stageFirst.count
         sum.withUnsafeBufferPointer { s in
         sq.withUnsafeBufferPointer { q in
         offsets.withUnsafeBufferPointer { off in
@@ -218,6 +220,9 @@ public struct FaceDetector: Sendable {
         cascade.nodeFeature.withUnsafeBufferPointer { feature in
         cascade.nodeThreshold.withUnsafeBufferPointer { threshold in
         cascade.leaves.withUnsafeBufferPointer { leaves in
+        stageFirst.withUnsafeBufferPointer { stageFirst in
+        stageEnd.withUnsafeBufferPointer { stageEnd in
+        stageThreshold.withUnsafeBufferPointer { stageThreshold in
             var y = 0
             while y + wh <= h {
                 var x = 0
@@ -232,9 +237,9 @@ public struct FaceDetector: Sendable {
                         if area / nf < 0.1 {
                             let inv = Float(1 / nf)
                             result = 1
-                            for (stageIndex, stage) in stages.enumerated() {
+                            for stageIndex in 0..<stageCount {
                                 var total: Float = 0
-                                for wk in stage.first..<(stage.first + stage.count) {
+                                for wk in Int(stageFirst[stageIndex])..<Int(stageEnd[stageIndex]) {
                                     var node = Int(firstNode[wk])
                                     let root = node
                                     while true {
@@ -256,7 +261,7 @@ public struct FaceDetector: Sendable {
                                         node = root + Int(next)
                                     }
                                 }
-                                if total < stage.threshold {
+                                if total < stageThreshold[stageIndex] {
                                     result = stageIndex == 0 ? 0 : -1
                                     break
                                 }
@@ -268,7 +273,7 @@ public struct FaceDetector: Sendable {
                 }
                 y += step
             }
-        }}}}}}}}}}}
+        }}}}}}}}}}}}}}
         return hits
     }
 
