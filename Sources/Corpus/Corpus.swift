@@ -25,7 +25,8 @@ public struct Clip: Sendable, Codable, Hashable {
 ///    the shared data's `manifest.tsv`), paths relative to the manifest's folder. When a manifest is given (or the
 ///    root folder holds a `manifest.tsv`), the corpus is exactly the clips it lists; a listed file that does not
 ///    exist is an error;
-/// 2. the VoxCeleb2 layout `<person>/<video>/<utterance>.mp4` (a clip exactly three levels below the root);
+/// 2. the VoxCeleb2 layout `<person>/<video>/<utterance>.mp4`: a clip three or more levels below the root takes its
+///    grandparent folder's name (so `dev/mp4/id00012/abc/00001.mp4` under `dev` is person `id00012`);
 /// 3. the file stem (`clip.mp4` → `clip`).
 ///
 /// Clips are sorted by relative path, so a corpus lists the same way on every machine.
@@ -90,7 +91,7 @@ public struct Corpus: Sendable {
             let components = url.resolvingSymlinksInPath().pathComponents
             let relative = components.count > base.count && Array(components.prefix(base.count)) == base
                 ? Array(components.dropFirst(base.count)) : [url.lastPathComponent]
-            let person = relative.count == 3 ? relative[0] : url.deletingPathExtension().lastPathComponent
+            let person = relative.count >= 3 ? relative[relative.count - 3] : url.deletingPathExtension().lastPathComponent
             clips.append(Clip(path: url.standardizedFileURL.path, relativePath: relative.joined(separator: "/"), person: person))
         }
         return clips
