@@ -19,6 +19,20 @@ public enum GapPrior: Sendable, Equatable {
     case gilbertElliott(GilbertElliott)
     /// An empirical gap distribution: `pmf[g − 1]` = P(g) for g = 1, 2, …; gaps past the list get the floor.
     case pmf([Double])
+
+    /// An empirical prior from observed gaps (e.g. from training drop masks): P(g) ∝ count(g) + `smoothing`
+    /// for g = 1 … `maxGap`, so unseen gap lengths stay possible.
+    public static func empirical(gaps: [Int], maxGap: Int, smoothing: Double = 0.5) throws(AlignmentError) -> GapPrior {
+        guard maxGap >= 1 else { throw .invalidSetting("max gap \(maxGap) < 1") }
+        guard smoothing.isFinite, smoothing > 0 else { throw .invalidSetting("smoothing \(smoothing) ≤ 0") }
+        var counts = [Double](repeating: smoothing, count: maxGap)
+        for g in gaps {
+            guard g >= 1 else { throw .invalidSetting("gap \(g) < 1") }
+            if g <= maxGap { counts[g - 1] += 1 }
+        }
+        let total = counts.reduce(0, +)
+        return .pmf(counts.map { $0 / total })
+    }
 }
 
 /// A Gilbert–Elliott drop channel: a Markov chain over a good and a bad state, each losing frames at its own rate.

@@ -110,3 +110,21 @@ import Testing
         }
     }
 }
+
+/// Helpers that turn data into `dp-prior` inputs.
+@Suite struct PriorInputTests {
+    @Test func empiricalPriorIsSmoothedAndNormalised() throws {
+        let prior = try GapPrior.empirical(gaps: [1, 2, 2, 9], maxGap: 4, smoothing: 0.5)
+        guard case let .pmf(p) = prior else { Issue.record("not a pmf"); return }
+        #expect(p.count == 4 && abs(p.reduce(0, +) - 1) < 1e-12)
+        #expect(abs(p[1] - 2.5 / 5) < 1e-12 && abs(p[3] - 0.5 / 5) < 1e-12)   // the 9 is past maxGap
+        #expect(throws: AlignmentError.self) { try GapPrior.empirical(gaps: [0], maxGap: 4) }
+    }
+
+    @Test func visualChangeIsMeanAbsoluteDifference() throws {
+        let c = try VisualChange.meanAbsoluteDifference(frames: [[0, 0, 1, 1], [0, 1, 1, 0], [0, 1, 1, 0]])
+        #expect(c == [0.5, 0])
+        #expect(try VisualChange.meanAbsoluteDifference(frames: [[1]]).isEmpty)
+        #expect(throws: AlignmentError.self) { try VisualChange.meanAbsoluteDifference(frames: [[1, 2], [1]]) }
+    }
+}
