@@ -25,7 +25,10 @@ public enum FrameDropper {
     ///
     /// The input is decoded twice (once by `MediaInfo.probe` to count frames exactly, once to copy the survivors), so
     /// memory stays bounded on long inputs. The audio is decoded at the source's own sample rate (mono) and written
-    /// complete as AAC. Frame i of the source (decode order) is slot i. `progress(done, total)` is called per frame.
+    /// complete as AAC. Frame i of the source (decode order) is position i in the truth file. With `.keep`, each
+    /// surviving frame is written at its own source time (rounded to the frame grid, relative to the first frame), which
+    /// for a constant-rate source is slot i; a source that already lost frames keeps its own gaps too.
+    /// `progress(done, total)` is called per frame.
     @discardableResult
     public static func drop(input: String, output: String, options: Options, truthPath: String? = nil,
                             progress: ((Int, Int) -> Void)? = nil) throws(CorpusError) -> TruthFile
@@ -46,10 +49,19 @@ public enum FrameDropper {
             let size = decoder.outputSize
             let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
                                            options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, audio: audio))
-            var slot = 0
+            var slot = 0, lastOutputSlot = -1
+            var firstTime: Double?
             while let frame = try decoder.nextFrame() {
+                if firstTime == nil { firstTime = frame.timestamp }
                 if slot < n, mask[slot] {
-                    try encoder.append(frame, slot: options.timestamps == .keep ? slot : nil)
+                    if options.timestamps == .keep {
+                        // The frame's own time in frame intervals (equal to its index in a constant-rate source).
+                        let timed = frame.timestamp.map { t in Int(((t - (firstTime ?? 0)) * rate.value).rounded()) } ?? slot
+                        lastOutputSlot = max(lastOutputSlot + 1, timed)
+                        try encoder.append(frame, slot: lastOutputSlot)
+                    } else {
+                        try encoder.append(frame)
+                    }
                 }
                 slot += 1
                 progress?(slot, n)
