@@ -6,12 +6,18 @@ public enum RestorationError: Error, CustomStringConvertible, Equatable {
     case frameSizeMismatch(String)
     /// No restoration method has this name.
     case unknownMethod(name: String, known: [String])
+    /// A model file is missing, unreadable, or of another architecture or size.
+    case invalidModel(path: String, reason: String)
+    /// Audio segments do not fit the model (wrong width, or fewer rows than slots).
+    case audioMismatch(String)
 
     public var description: String {
         switch self {
         case let .positionsNotIncreasing(p): "positions are not strictly increasing: \(p.prefix(12))"
         case let .frameSizeMismatch(s): "frames differ in size: \(s)"
         case let .unknownMethod(name, known): "unknown restoration method '\(name)' (known: \(known.joined(separator: ", ")))"
+        case let .invalidModel(path, reason): path.isEmpty ? "invalid model: \(reason)" : "invalid model file \(path): \(reason)"
+        case let .audioMismatch(s): "audio features do not fit the model: \(s)"
         }
     }
 }

@@ -1,0 +1,308 @@
+import Foundation
+import Tensor
+
+// MARK: - Configuration
+
+/// The shape of an FE-Net generator: widths, depth and the working scale of its sub-networks.
+///
+/// Sizes were chosen by the frame budget (≥ 30 restored frames/s at 256² on two CPU cores): every sub-network runs at
+/// 1/`scale` of the frame size, only the final warps and the blend (Eqs. 12–14) run at full resolution, and the
+/// bi-directional flow is computed once per gap.
+public struct FENetConfig: Codable, Equatable, Sendable {
+    /// Sub-networks run at 1/scale of the frame's side.
+    public var scale: Int
+    /// U-Net widths of `flow_net` (one entry per level; each level after the first halves the resolution).
+    public var flowWidths: [Int]
+    /// U-Net widths of `refine_net`.
+    public var refineWidths: [Int]
+    /// U-Net widths of `inter_net`.
+    public var interWidths: [Int]
+    /// Values per audio segment (MFCC-13 × 5-segment context = 65).
+    public var audioInput: Int
+    /// Hidden width of `audio_net`.
+    public var audioHidden: Int
+    /// Channels of each audio feature map P (broadcast over the flow resolution).
+    public var audioChannels: Int
+
+    public init(scale: Int = 4, flowWidths: [Int] = [24, 32, 48], refineWidths: [Int] = [16, 24, 32],
+                interWidths: [Int] = [24, 32, 48], audioInput: Int = 65, audioHidden: Int = 32, audioChannels: Int = 4) {
+        self.scale = scale
+        self.flowWidths = flowWidths
+        self.refineWidths = refineWidths
+        self.interWidths = interWidths
+        self.audioInput = audioInput
+        self.audioHidden = audioHidden
+        self.audioChannels = audioChannels
+    }
+
+    /// A very small network for tests.
+    public static let tiny = FENetConfig(scale: 2, flowWidths: [4, 6], refineWidths: [4, 4], interWidths: [4, 6],
+                                         audioInput: 65, audioHidden: 4, audioChannels: 2)
+
+    /// Checks the values; throws `.invalidModel` on nonsense.
+    public func validate() throws(RestorationError) {
+        let all = flowWidths + refineWidths + interWidths + [audioInput, audioHidden, audioChannels]
+        guard scale >= 1, scale <= 16, !flowWidths.isEmpty, !refineWidths.isEmpty, !interWidths.isEmpty,
+              all.allSatisfy({ $0 >= 1 && $0 <= 1024 }), max(flowWidths.count, refineWidths.count, interWidths.count) <= 5
+        else { throw .invalidModel(path: "", reason: "invalid FE-Net configuration \(self)") }
+    }
+
+    /// Input channels of `refine_net`: F_l→r, F_r→l, the linear-motion F_t→l, F_t→r (2 each), the two frames, P_t, the
+    /// audio-present flag and v.
+    var refineInput: Int { 8 + 6 + audioChannels + 2 }
+    /// Input channels of `inter_net`: I_l, P_l, F̂_t→l, Î_t→l, P_t, Î_t→r, F̂_t→r, P_r, I_r, flag, v.
+    var interInput: Int { 3 + 2 + 3 + 3 + 2 + 3 + 3 * audioChannels + 2 }
+    /// Levels of the deepest U-Net: frame sides at net resolution must be divisible by 2^(levels−1).
+    var levels: Int { max(flowWidths.count, refineWidths.count, interWidths.count) }
+
+    /// The JSON form stored in model files.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+}
+
+// MARK: - U-Net
+
+/// A small U-Net: per level two 3×3 convolutions with LeakyReLU(0.1), 2×2 average pooling down, bilinear ×2 up,
+/// skip concatenation, one 3×3 convolution per decoder level and a 3×3 linear head.
+final class FENetUNet: Module {
+    let encoder: [[Conv2d]]
+    let decoder: [Conv2d]
+    let head: Conv2d
+
+    var parameters: [Parameter] { encoder.flatMap { $0.flatMap(\.parameters) } + decoder.flatMap(\.parameters) + head.parameters }
+
+    init(name: String, inChannels: Int, outChannels: Int, widths: [Int], headStd: Float,
+         generator: inout some RandomNumberGenerator) {
+        var enc: [[Conv2d]] = []
+        var previous = inChannels
+        for (i, w) in widths.enumerated() {
+            enc.append([
+                Conv2d(name: "\(name).enc\(i).0", inChannels: previous, outChannels: w, kernelSize: 3, padding: 1,
+                       std: FENetUNet.heStd(previous * 9), generator: &generator),
+                Conv2d(name: "\(name).enc\(i).1", inChannels: w, outChannels: w, kernelSize: 3, padding: 1,
+                       std: FENetUNet.heStd(w * 9), generator: &generator),
+            ])
+            previous = w
+        }
+        var dec: [Conv2d] = []
+        for i in stride(from: widths.count - 2, through: 0, by: -1) {
+            let cin = widths[i + 1] + widths[i]
+            dec.append(Conv2d(name: "\(name).dec\(i)", inChannels: cin, outChannels: widths[i], kernelSize: 3, padding: 1,
+                              std: FENetUNet.heStd(cin * 9), generator: &generator))
+        }
+        encoder = enc
+        decoder = dec
+        head = Conv2d(name: "\(name).head", inChannels: widths[0], outChannels: outChannels, kernelSize: 3, padding: 1,
+                      std: headStd, generator: &generator)
+    }
+
+    /// He initialisation for LeakyReLU layers (trains faster than N(0, 0.02) from scratch in the short budget).
+    static func heStd(_ fanIn: Int) -> Float { (2 / Float(max(fanIn, 1))).squareRoot() }
+
+    func callAsFunction(_ x: Variable) throws -> Variable {
+        var skips: [Variable] = []
+        var h = x
+        for (i, level) in encoder.enumerated() {
+            if i > 0 { h = h.avgPool2d(kernel: 2) }
+            for conv in level { h = try conv(h).leakyReLU(0.1) }
+            skips.append(h)
+        }
+        for (j, conv) in decoder.enumerated() {
+            let skip = skips[skips.count - 2 - j]
+            h = try conv(Variable.concatChannels([h.resizedBilinear(height: skip.shape[2], width: skip.shape[3]), skip])).leakyReLU(0.1)
+        }
+        return try head(h)
+    }
+
+    /// Multiply-adds ×2 of one forward pass at net resolution h×w.
+    func flops(height h: Int, width w: Int) -> Double {
+        var total = 0.0
+        var hh = h, ww = w
+        func conv(_ c: Conv2d, _ a: Int, _ b: Int) -> Double {
+            let s = c.weight.value.shape
+            return 2 * Double(s[0] * s[1] * s[2] * s[3] * a * b)
+        }
+        var sizes: [(Int, Int)] = []
+        for (i, level) in encoder.enumerated() {
+            if i > 0 { hh /= 2; ww /= 2 }
+            sizes.append((hh, ww))
+            for c in level { total += conv(c, hh, ww) }
+        }
+        for (j, c) in decoder.enumerated() {
+            let (a, b) = sizes[sizes.count - 2 - j]
+            total += conv(c, a, b)
+        }
+        return total + conv(head, h, w)
+    }
+}
+
+// MARK: - Generator
+
+/// FE-Net's generator (paper Sec. IV-C, Fig. 8): `audio_net`, `flow_net`, `refine_net` and `inter_net`.
+///
+/// Written once over `Variable`s: training records on a tape, inference passes detached variables (no tape, nothing
+/// recorded). Flows are in pixels of the resolution they live at; channel 0 is horizontal, 1 vertical.
+public final class FENet: Module {
+    public let config: FENetConfig
+    let audioHidden: Linear
+    let audioOut: Linear
+    let flowNet: FENetUNet
+    let refineNet: FENetUNet
+    let interNet: FENetUNet
+
+    public var parameters: [Parameter] {
+        audioHidden.parameters + audioOut.parameters + flowNet.parameters + refineNet.parameters + interNet.parameters
+    }
+
+    /// A freshly initialised generator.
+    public init(config: FENetConfig = FENetConfig(), seed: UInt64 = 0) throws(RestorationError) {
+        try config.validate()
+        self.config = config
+        var g = SeededGenerator(seed: seed)
+        audioHidden = Linear(name: "audio_net.0", inFeatures: config.audioInput, outFeatures: config.audioHidden,
+                             std: FENetUNet.heStd(config.audioInput), generator: &g)
+        audioOut = Linear(name: "audio_net.1", inFeatures: config.audioHidden, outFeatures: config.audioChannels,
+                          std: FENetUNet.heStd(config.audioHidden), generator: &g)
+        flowNet = FENetUNet(name: "flow_net", inChannels: 6, outChannels: 4, widths: config.flowWidths, headStd: 0.02, generator: &g)
+        refineNet = FENetUNet(name: "refine_net", inChannels: config.refineInput, outChannels: 4, widths: config.refineWidths,
+                              headStd: 0.002, generator: &g)
+        interNet = FENetUNet(name: "inter_net", inChannels: config.interInput, outChannels: 5, widths: config.interWidths,
+                             headStd: 0.002, generator: &g)
+    }
+
+    // MARK: Geometry
+
+    /// The net resolution for a frame of `height`×`width`: 1/scale, rounded to a multiple of 2^(levels−1).
+    public func netSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        let m = 1 << (config.levels - 1)
+        func side(_ s: Int) -> Int { max(m, Int((Double(s) / Double(config.scale) / Double(m)).rounded()) * m) }
+        return (side(height), side(width))
+    }
+
+    // MARK: Forward
+
+    /// What is computed once per gap: the frames at full and net resolution and the flows F_l→r, F_r→l (Eq. 12's inputs).
+    public struct GapState {
+        public let left: Variable
+        public let right: Variable
+        public let leftSmall: Variable
+        public let rightSmall: Variable
+        /// F_l→r and F_r→l at net resolution, [N, 2, h, w] each.
+        public let flowLR: Variable
+        public let flowRL: Variable
+    }
+
+    /// One synthesized frame and the flows behind it (for the losses of Eqs. 15–19).
+    public struct Output {
+        /// Î_t, [N, 3, H, W] (not clamped).
+        public let frame: Variable
+        /// Final F_t→l and F_t→r at full resolution.
+        public let flowTL: Variable
+        public let flowTR: Variable
+        /// The visibility map W, [N, 1, H, W].
+        public let visibility: Variable
+    }
+
+    /// Runs `flow_net` on the gap's two frames ([N, 3, H, W] each).
+    public func gap(left: Variable, right: Variable) throws -> GapState {
+        let (h, w) = netSize(height: left.shape[2], width: left.shape[3])
+        let ls = downsample(left, h, w), rs = downsample(right, h, w)
+        let flows = try flowNet(Variable.concatChannels([ls, rs]))
+        return GapState(left: left, right: right, leftSmall: ls, rightSmall: rs,
+                        flowLR: flows.channels(0..<2), flowRL: flows.channels(2..<4))
+    }
+
+    /// `audio_net`: P for segments [N, audioInput], zeroed where `present` is 0 → [N, audioChannels].
+    func audioFeatures(_ segments: Variable, present: Variable) throws -> Variable {
+        let p = try audioOut(try audioHidden(segments).leakyReLU(0.1)).tanh()
+        return p * present
+    }
+
+    /// Synthesizes Î_t for per-sample positions `v` ∈ (0, 1) and audio segments of slots l, t, r ([N, audioInput] each;
+    /// `present[n]` = 1 when sample n has audio, else its segments are ignored). `constant` lifts a tensor onto the
+    /// computation (`Tape.input` when training, a detached variable for inference).
+    public func synthesize(_ s: GapState, v: [Float], audioL: Tensor, audioT: Tensor, audioR: Tensor, present: [Float],
+                           constant: (Tensor) -> Variable) throws -> Output {
+        let n = s.left.shape[0], H = s.left.shape[2], W = s.left.shape[3]
+        let h = s.flowLR.shape[2], w = s.flowLR.shape[3]
+        precondition(v.count == n && present.count == n, "FENet.synthesize: one v and one audio flag per sample")
+        func perSample(_ values: [Float]) -> Variable {
+            constant((try? Tensor(shape: [n, 1, 1, 1], scalars: values)) ?? Tensor(zeros: [n, 1, 1, 1]))
+        }
+        let zerosSmall = constant(Tensor(zeros: [n, 1, h, w]))
+        func map(_ values: [Float]) -> Variable { perSample(values) + zerosSmall }
+        let presentColumn = constant((try? Tensor(shape: [n, 1], scalars: present)) ?? Tensor(zeros: [n, 1]))
+        func audioMap(_ a: Tensor) throws -> Variable {
+            let p = try audioFeatures(constant(a), present: presentColumn)
+            return try p.reshaped([n, config.audioChannels, 1, 1]) + constant(Tensor(zeros: [n, config.audioChannels, h, w]))
+        }
+        let pl = try audioMap(audioL), pt = try audioMap(audioT), pr = try audioMap(audioR)
+        let flag = map(present), vMap = map(v)
+
+        // Super-SloMo's linear-motion intermediate flows, refined by refine_net (residuals).
+        let a0 = perSample(v.map { -(1 - $0) * $0 }), a1 = perSample(v.map { $0 * $0 })
+        let b0 = perSample(v.map { (1 - $0) * (1 - $0) }), b1 = perSample(v.map { -$0 * (1 - $0) })
+        let initTL = s.flowLR * a0 + s.flowRL * a1
+        let initTR = s.flowLR * b0 + s.flowRL * b1
+        let refine = try refineNet(Variable.concatChannels([s.flowLR, s.flowRL, initTL, initTR, s.leftSmall, s.rightSmall,
+                                                            pt, flag, vMap]))
+        let hatTL = initTL + refine.channels(0..<2), hatTR = initTR + refine.channels(2..<4)
+
+        // Eq. 12 at net resolution, then inter_net → final flow residuals and W.
+        let warpL = s.leftSmall.warped(by: hatTL), warpR = s.rightSmall.warped(by: hatTR)
+        let inter = try interNet(Variable.concatChannels([s.leftSmall, pl, hatTL, warpL, pt, warpR, hatTR, pr, s.rightSmall,
+                                                          flag, vMap]))
+        let smallTL = hatTL + inter.channels(0..<2), smallTR = hatTR + inter.channels(2..<4)
+        let flowScale = constant((try? Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
+                                 ?? Tensor(zeros: [1, 2, 1, 1]))
+        let flowTL = smallTL.resizedBilinear(height: H, width: W) * flowScale
+        let flowTR = smallTR.resizedBilinear(height: H, width: W) * flowScale
+        let visibility = inter.channels(4..<5).resizedBilinear(height: H, width: W).sigmoid()
+
+        // Eqs. 13–14: Î_t = ((1−v)·W·g(I_l, F_t→l) + v·(1−W)·g(I_r, F_t→r)) / Z, Z = (1−v)·W + v·(1−W).
+        let gl = s.left.warped(by: flowTL), gr = s.right.warped(by: flowTR)
+        let vv = perSample(v), oneMinusV = perSample(v.map { 1 - $0 })
+        let wl = visibility * oneMinusV
+        let wr = vv - visibility * vv
+        let z = (wl + wr) + 1e-6
+        let frame = (gl * wl + gr * wr) / z
+        return Output(frame: frame, flowTL: flowTL, flowTR: flowTR, visibility: visibility)
+    }
+
+    func downsample(_ x: Variable, _ h: Int, _ w: Int) -> Variable {
+        let H = x.shape[2], W = x.shape[3]
+        if H == h * config.scale, W == w * config.scale, config.scale > 1 { return x.avgPool2d(kernel: config.scale) }
+        if H == h, W == w { return x }
+        return x.resizedBilinear(height: h, width: w)
+    }
+
+    // MARK: Cost
+
+    /// Floating-point operations (2 per multiply-add, convolutions and linear layers only) of the per-gap part
+    /// (`flow_net`) and the per-frame part (`audio_net` ×3, `refine_net`, `inter_net`) for frames of `size`².
+    public func flops(size: Int) -> (perGap: Double, perFrame: Double) {
+        let (h, w) = netSize(height: size, width: size)
+        let audio = 3 * 2 * Double(config.audioInput * config.audioHidden + config.audioHidden * config.audioChannels)
+        return (flowNet.flops(height: h, width: w), refineNet.flops(height: h, width: w) + interNet.flops(height: h, width: w) + audio)
+    }
+
+    /// GFLOP per restored frame with the flow computed once per gap of `gapFrames` frames.
+    public func gigaflopsPerFrame(size: Int, gapFrames: Int = 7) -> Double {
+        let f = flops(size: size)
+        return (f.perGap / Double(max(gapFrames, 1)) + f.perFrame) / 1e9
+    }
+}
+
+// MARK: - Detached variables
+
+/// Variables outside any tape, for inference through the same forward code as training.
+public enum Detached {
+    /// `t` as a variable with no tape: operations on it compute values and record nothing.
+    public static func variable(_ t: Tensor) -> Variable {
+        let tape = Tape()
+        return tape.input(t)  // The tape is released on return; the variable only holds it weakly.
+    }
+}

@@ -1,0 +1,95 @@
+import Dispatch
+import Features
+import Foundation
+import Tensor
+
+/// Speed of FE-Net restoration: restored frames per second on gaps of a fixed length (7 frames, as at drop rate
+/// 0.87), with the same-run sgemm throughput beside it so results from a shared machine can be compared.
+public enum FENetBenchmark {
+    /// One frame size's measurement.
+    public struct SizeResult: Codable, Sendable {
+        public var size: Int
+        public var gapFrames: Int
+        /// Median over repetitions of restored frames per second.
+        public var framesPerSecond: Double
+        /// Median milliseconds per gap (flow once + every frame).
+        public var msPerGap: Double
+        public var gflopPerFrame: Double
+        /// Achieved GFLOP/s (convolution and linear flops only).
+        public var achievedGFLOPs: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var model: String
+        public var parameters: Int
+        public var blasThreads: Int
+        public var repetitions: Int
+        public var loadAverageBefore: [Double]
+        public var sgemm1024GFLOPs: Double
+        public var sizes: [SizeResult]
+        public var peakRSSMB: Double
+    }
+
+    /// Measures `net` at every size; `model` names where the weights came from.
+    public static func run(net: FENet, model: String, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
+                           withAudio: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
+        let load0 = loadAverage()
+        progress("sgemm 1024³")
+        let sgemm = sgemmGFLOPs(repetitions: repetitions)
+        let restorer = FENetRestorer(name: "fenet", net: net, useAudio: withAudio)
+        var results: [SizeResult] = []
+        for size in sizes {
+            progress("FE-Net \(size)², gaps of \(gapFrames)")
+            var g = SeededGenerator(seed: UInt64(size))
+            func frame(_ slot: Int) throws -> SlotFrame {
+                // A smooth random picture (upsampled noise), so warps read real neighbourhoods.
+                let coarse = Tensor.randomUniform([1, 3, max(size / 16, 2), max(size / 16, 2)], using: &g)
+                return try SlotFrame(slot: slot, width: size, height: size,
+                                     planes: coarse.resizedBilinear(height: size, width: size).scalars)
+            }
+            let left = try frame(0), right = try frame(gapFrames + 1)
+            let slots = Array(1...gapFrames)
+            let audio = try FeatureMatrix(rows: gapFrames + 2, columns: net.config.audioInput,
+                                          values: Tensor.randomNormal([(gapFrames + 2) * net.config.audioInput], using: &g).scalars,
+                                          step: 0.04, firstCentre: 0.02, duration: Double(gapFrames + 2) * 0.04)
+            let context = GapContext(frameRate: .init(25, 1), slotCount: gapFrames + 2, slotFeatures: audio)
+            var times: [Double] = []
+            for r in 0...repetitions {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try restorer.restoreGap(left: left, right: right, slots: slots, context: context)
+                let s = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                if r > 0 { times.append(s) }  // the first run warms caches and threads
+            }
+            let t = median(times)
+            let gf = net.gigaflopsPerFrame(size: size, gapFrames: gapFrames)
+            results.append(SizeResult(size: size, gapFrames: gapFrames, framesPerSecond: Double(gapFrames) / t, msPerGap: t * 1000,
+                                      gflopPerFrame: gf, achievedGFLOPs: gf * Double(gapFrames) / t))
+        }
+        return Report(model: model, parameters: net.parameterCount, blasThreads: Parallel.blasThreads, repetitions: repetitions,
+                      loadAverageBefore: load0, sgemm1024GFLOPs: sgemm, sizes: results,
+                      peakRSSMB: TensorBenchmark.maxRSSMegabytes())
+    }
+
+    /// Median GFLOP/s of a 1024³ matrix product through `Tensor.matmul` (OpenBLAS sgemm).
+    static func sgemmGFLOPs(repetitions: Int) -> Double {
+        var g = SeededGenerator(seed: 1)
+        let a = Tensor.randomUniform([1024, 1024], using: &g), b = Tensor.randomUniform([1024, 1024], using: &g)
+        var times: [Double] = []
+        for r in 0...max(repetitions, 1) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try? a.matmul(b)
+            if r > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+        }
+        return 2 * 1024 * 1024 * 1024 / median(times) / 1e9
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+
+    static func loadAverage() -> [Double] {
+        var l = [Double](repeating: 0, count: 3)
+        return getloadavg(&l, 3) == 3 ? l : []
+    }
+}

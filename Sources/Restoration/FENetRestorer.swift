@@ -1,0 +1,134 @@
+import Features
+import Foundation
+import Tensor
+
+// MARK: - Model files
+
+extension FENet {
+    /// Metadata key holding the configuration JSON.
+    public static let configKey = "fenet.config"
+    /// Metadata key saying what the file is ("fenet-generator").
+    public static let kindKey = "fenet.kind"
+
+    /// Loads a generator from a safetensors model file; throws `.invalidModel` when the file is missing, is not an
+    /// FE-Net model, or its tensors do not match the configuration it states.
+    public static func load(path: String) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
+        let file: SafeTensorsFile
+        do { file = try SafeTensors.read(path: path) } catch {
+            throw .invalidModel(path: path, reason: "\(error)")
+        }
+        guard file.metadata[kindKey] == "fenet-generator", let json = file.metadata[configKey],
+              let config = try? JSONDecoder().decode(FENetConfig.self, from: Data(json.utf8)) else {
+            throw .invalidModel(path: path, reason: "not an FE-Net generator (no \(configKey) in __metadata__)")
+        }
+        let net = try FENet(config: config)
+        do { try net.load(stateDict: file.tensors) } catch {
+            throw .invalidModel(path: path, reason: "tensors do not match the stated architecture: \(error)")
+        }
+        return (net, file.metadata)
+    }
+
+    /// Writes the generator with its configuration, cost and `metadata` (training command, data, steps).
+    public func save(path: String, metadata: [String: String]) throws {
+        var meta = metadata
+        meta[Self.kindKey] = "fenet-generator"
+        meta[Self.configKey] = config.json
+        meta["fenet.parameters"] = String(parameterCount)
+        meta["fenet.gflop_per_frame_256_gap7"] = String(format: "%.4f", gigaflopsPerFrame(size: 256))
+        meta["fenet.gflop_per_frame_128_gap7"] = String(format: "%.4f", gigaflopsPerFrame(size: 128))
+        meta["fenet.architecture"] = """
+            audio_net MLP \(config.audioInput)→\(config.audioHidden)→\(config.audioChannels) (tanh); flow_net U-Net \
+            \(config.flowWidths) 6→4 once per gap; refine_net U-Net \(config.refineWidths) \(config.refineInput)→4 residuals \
+            on Super-SloMo flows; inter_net U-Net \(config.interWidths) \(config.interInput)→5 (flow residuals, W); \
+            nets at 1/\(config.scale) resolution, warps and blend (Eqs. 12–14) at full resolution
+            """
+        try SafeTensors.write(tensors: stateDict, metadata: meta, to: path)
+    }
+}
+
+// MARK: - Audio segments
+
+/// Audio segments prepared for FE-Net: every column standardised over the clip (zero mean, unit variance), so the
+/// network sees relative loudness and spectral shape, not the recording level.
+public struct FENetAudio: Sendable {
+    /// Rows (slots) × columns, standardised.
+    public let rows: Int
+    public let columns: Int
+    public let values: [Float]
+
+    /// Standardises `features` column by column.
+    public init(_ features: FeatureMatrix) {
+        rows = features.rows
+        columns = features.columns
+        var out = features.values
+        guard rows > 0 else { values = out; return }
+        for c in 0..<columns {
+            var s = 0.0, s2 = 0.0
+            for r in 0..<rows { let x = Double(out[r * columns + c]); s += x; s2 += x * x }
+            let mean = s / Double(rows), sd = max((s2 / Double(rows) - mean * mean).squareRoot(), 1e-3)
+            for r in 0..<rows { out[r * columns + c] = Float((Double(out[r * columns + c]) - mean) / sd) }
+        }
+        values = out
+    }
+
+    /// The segment of `slot` (clamped into the rows).
+    public func row(_ slot: Int) -> ArraySlice<Float> {
+        let r = min(max(slot, 0), rows - 1)
+        return values[(r * columns)..<((r + 1) * columns)]
+    }
+}
+
+// MARK: - Restorer
+
+/// FE-Net as a `FrameRestorer`: the flow between the gap's neighbours is computed once, then each missing slot is
+/// synthesized from it, the slot's position v = (t − l)/(r − l) and the audio of slots l, t, r.
+///
+/// Without audio (no `slotFeatures`, or `useAudio` false) the audio maps are zero and the audio-present flag is 0.
+/// Inference never mutates the network, so one restorer may be shared across threads.
+public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
+    public let name: String
+    public let net: FENet
+    /// Whether the audio segments of the context are used.
+    public let useAudio: Bool
+
+    public init(name: String = "fenet", net: FENet, useAudio: Bool = true) {
+        self.name = name
+        self.net = net
+        self.useAudio = useAudio
+    }
+
+    /// Loads the model at `path`.
+    public init(name: String = "fenet", modelPath: String, useAudio: Bool = true) throws(RestorationError) {
+        self.init(name: name, net: try FENet.load(path: modelPath).net, useAudio: useAudio)
+    }
+
+    public func restoreGap(left: SlotFrame, right: SlotFrame, slots: [Int], context: GapContext) throws -> [SlotFrame] {
+        try validateGap(left: left, right: right, slots: slots)
+        guard left.width >= 8, left.height >= 8 else {
+            throw RestorationError.frameSizeMismatch("\(left.sizeDescription) is too small for FE-Net (at least 8×8)")
+        }
+        let audio: FENetAudio? = useAudio ? context.slotFeatures.map(FENetAudio.init) : nil
+        if let audio, audio.columns != net.config.audioInput {
+            throw RestorationError.audioMismatch("\(audio.columns) values per segment, the model takes \(net.config.audioInput)")
+        }
+        let shape = [1, 3, left.height, left.width]
+        let l = Detached.variable(try Tensor(shape: shape, scalars: left.planes))
+        let r = Detached.variable(try Tensor(shape: shape, scalars: right.planes))
+        let state = try net.gap(left: l, right: r)
+        let columns = net.config.audioInput
+        func segment(_ slot: Int) throws -> Tensor {
+            guard let audio, audio.rows > 0 else { return Tensor(zeros: [1, columns]) }
+            return try Tensor(shape: [1, columns], scalars: Array(audio.row(slot)))
+        }
+        let present: Float = (audio?.rows ?? 0) > 0 ? 1 : 0
+        let al = try segment(left.slot), ar = try segment(right.slot)
+        let span = Float(right.slot - left.slot)
+        return try slots.map { t in
+            let v = Float(t - left.slot) / span
+            let out = try net.synthesize(state, v: [v], audioL: al, audioT: try segment(t), audioR: ar, present: [present],
+                                         constant: Detached.variable)
+            let planes = out.frame.value.scalars.map { min(max($0, 0), 1) }
+            return try SlotFrame(slot: t, width: left.width, height: left.height, planes: planes)
+        }
+    }
+}

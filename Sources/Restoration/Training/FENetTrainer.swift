@@ -1,0 +1,258 @@
+import Foundation
+import Tensor
+
+// MARK: - Settings
+
+/// Hyperparameters of FE-Net training.
+public struct FENetTrainingSettings: Codable, Equatable, Sendable {
+    public var steps: Int
+    public var batch: Int
+    public var learningRate: Float
+    /// Steps of reconstruction-only training before the discriminator joins (Eq. 20).
+    public var warmupSteps: Int
+    /// Weight of the adversarial term in the generator's loss once it joins.
+    public var adversarialWeight: Float
+    /// λ_r, λ_p, λ_w, λ_s of Eq. 15. λ_r, λ_w, λ_s are the paper's (1.0, 0.8, 1.0); λ_p weighs our stand-in for the
+    /// VGG16 perceptual loss (see `FENetLosses.perceptual`), so the paper's 0.005 does not carry over.
+    public var lambdaR: Float
+    public var lambdaP: Float
+    public var lambdaW: Float
+    public var lambdaS: Float
+    public var seed: UInt64
+    /// Joint gradient-norm clip.
+    public var clipNorm: Float
+
+    public init(steps: Int = 3000, batch: Int = 8, learningRate: Float = 5e-4, warmupSteps: Int? = nil,
+                adversarialWeight: Float = 1e-3, lambdaR: Float = 1.0, lambdaP: Float = 0.5, lambdaW: Float = 0.8,
+                lambdaS: Float = 1.0, seed: UInt64 = 0, clipNorm: Float = 1.0) {
+        self.steps = steps
+        self.batch = batch
+        self.learningRate = learningRate
+        self.warmupSteps = warmupSteps ?? steps * 6 / 10
+        self.adversarialWeight = adversarialWeight
+        self.lambdaR = lambdaR
+        self.lambdaP = lambdaP
+        self.lambdaW = lambdaW
+        self.lambdaS = lambdaS
+        self.seed = seed
+        self.clipNorm = clipNorm
+    }
+
+    /// The learning rate at `step`: constant, then a fifth of it for the last 20 % of the steps.
+    public func learningRate(at step: Int) -> Float { step < steps * 8 / 10 ? learningRate : learningRate / 5 }
+}
+
+// MARK: - Losses
+
+/// The generator losses of Eqs. 15–19 on one batch.
+public enum FENetLosses {
+    /// Eq. 16: mean |I_t − Î_t|.
+    public static func reconstruction(_ predicted: Variable, _ target: Variable) -> Variable { predicted.l1Loss(target) }
+
+    /// Stand-in for Eq. 17's VGG16 conv4_3 distance (ImageNet weights cannot be had here): L1 between the image
+    /// gradients (horizontal and vertical differences) of Î_t and I_t at full and half resolution. It rewards sharp,
+    /// correctly placed edges — what the perceptual loss is there for — costs a few element-wise passes, and needs no
+    /// pretrained weights.
+    public static func perceptual(_ predicted: Variable, _ target: Variable) -> Variable {
+        var total = predicted.gradientX().l1Loss(target.gradientX()) + predicted.gradientY().l1Loss(target.gradientY())
+        let p2 = predicted.avgPool2d(kernel: 2), t2 = target.avgPool2d(kernel: 2)
+        total = total + p2.gradientX().l1Loss(t2.gradientX()) + p2.gradientY().l1Loss(t2.gradientY())
+        return total * 0.5
+    }
+
+    /// Eq. 18: each flow must warp its source onto its target (the gap's flows l↔r and the final t→l, t→r).
+    public static func warping(left: Variable, right: Variable, target: Variable, flowLR: Variable, flowRL: Variable,
+                               flowTL: Variable, flowTR: Variable) -> Variable {
+        left.l1Loss(right.warped(by: flowLR)) + right.l1Loss(left.warped(by: flowRL))
+            + target.l1Loss(left.warped(by: flowTL)) + target.l1Loss(right.warped(by: flowTR))
+    }
+
+    /// Eq. 19: mean |∇F| of the gap's flows, with flows measured in frame widths (so the weight does not depend on
+    /// the resolution).
+    public static func smoothness(_ flows: [Variable], constant: (Tensor) -> Variable) -> Variable {
+        var total: Variable?
+        for f in flows {
+            let gx = f.gradientX(), gy = f.gradientY()
+            let term = (gx.l1Loss(constant(Tensor(zeros: gx.shape))) + gy.l1Loss(constant(Tensor(zeros: gy.shape))))
+                * (1 / Float(f.shape[3]))
+            total = total.map { $0 + term } ?? term
+        }
+        return total ?? constant(Tensor(zeros: [1]))
+    }
+}
+
+/// Loss values of one step (for progress lines).
+public struct FENetStepLosses: Sendable, Codable {
+    public var total: Float
+    public var reconstruction: Float
+    public var perceptual: Float
+    public var warping: Float
+    public var smoothness: Float
+    public var adversarial: Float?
+    public var discriminator: Float?
+}
+
+// MARK: - Trainer
+
+/// Trains FE-Net's generator (Eqs. 15–19) and, after the warm-up, its audio-conditioned discriminator (Eq. 20).
+public final class FENetTrainer {
+    public let generator: FENet
+    public let discriminator: FENetDiscriminator
+    public let settings: FENetTrainingSettings
+    let adamG: Adam
+    let adamD: Adam
+    /// Steps taken so far (restored from checkpoints).
+    public private(set) var step = 0
+
+    public init(config: FENetConfig = FENetConfig(), settings: FENetTrainingSettings) throws {
+        generator = try FENet(config: config, seed: settings.seed)
+        discriminator = FENetDiscriminator(audioInput: config.audioInput, seed: settings.seed &+ 1)
+        self.settings = settings
+        adamG = Adam(parameters: generator.parameters, learningRate: settings.learningRate, beta1: 0.9, beta2: 0.999)
+        adamD = Adam(parameters: discriminator.parameters, learningRate: settings.learningRate, beta1: 0.5, beta2: 0.999)
+    }
+
+    /// One generator step (and one discriminator step once the warm-up is over); returns the loss values.
+    @discardableResult
+    public func trainStep(_ batch: FENetBatch) throws -> FENetStepLosses {
+        let adversarial = step >= settings.warmupSteps && settings.adversarialWeight > 0
+        adamG.learningRate = settings.learningRate(at: step)
+        adamD.learningRate = settings.learningRate(at: step)
+
+        // Generator.
+        let tape = Tape()
+        let c: (Tensor) -> Variable = { tape.input($0) }
+        let left = tape.input(batch.left), right = tape.input(batch.right), target = tape.input(batch.target)
+        let state = try generator.gap(left: left, right: right)
+        let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
+                                           present: batch.present, constant: c)
+        let H = batch.left.shape[2], W = batch.left.shape[3]
+        let h = state.flowLR.shape[2], w = state.flowLR.shape[3]
+        let scale = c(try Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
+        let flowLR = state.flowLR.resizedBilinear(height: H, width: W) * scale
+        let flowRL = state.flowRL.resizedBilinear(height: H, width: W) * scale
+        let lr = FENetLosses.reconstruction(out.frame, target)
+        let lp = FENetLosses.perceptual(out.frame, target)
+        let lw = FENetLosses.warping(left: left, right: right, target: target, flowLR: flowLR, flowRL: flowRL,
+                                     flowTL: out.flowTL, flowTR: out.flowTR)
+        let ls = FENetLosses.smoothness([state.flowLR, state.flowRL], constant: c)
+        var total = lr * settings.lambdaR + lp * settings.lambdaP + lw * settings.lambdaW + ls * settings.lambdaS
+        var advValue: Float?
+        let audioT = c(batch.audioT.scaledRows(batch.present))
+        if adversarial {
+            let fakeLogits = try discriminator(frame: out.frame, audio: audioT, constant: c)
+            let adv = fakeLogits.bceWithLogitsLoss(c(Tensor(shape: fakeLogits.shape, repeating: 1)))
+            advValue = adv.value.scalar
+            total = total + adv * settings.adversarialWeight
+        }
+        tape.backward(total)
+        GradientClipping.clipNorm(adamG.parameters, maxNorm: settings.clipNorm)
+        adamG.update()
+        generator.zeroGrad()
+        discriminator.zeroGrad()
+
+        // Discriminator (Eq. 20): real (I_t, M_t) → 1, restored (Î_t, M_t) → 0.
+        var dValue: Float?
+        if adversarial {
+            let dt = Tape()
+            let dc: (Tensor) -> Variable = { dt.input($0) }
+            let audio = dt.input(batch.audioT.scaledRows(batch.present))
+            let real = try discriminator(frame: dt.input(batch.target), audio: audio, constant: dc)
+            let fake = try discriminator(frame: dt.input(out.frame.value), audio: audio, constant: dc)
+            let loss = real.bceWithLogitsLoss(dc(Tensor(shape: real.shape, repeating: 1)))
+                + fake.bceWithLogitsLoss(dc(Tensor(zeros: fake.shape)))
+            dValue = loss.value.scalar
+            dt.backward(loss)
+            GradientClipping.clipNorm(adamD.parameters, maxNorm: settings.clipNorm)
+            adamD.update()
+            discriminator.zeroGrad()
+        }
+        step += 1
+        return FENetStepLosses(total: total.value.scalar, reconstruction: lr.value.scalar, perceptual: lp.value.scalar,
+                               warping: lw.value.scalar, smoothness: ls.value.scalar, adversarial: advValue, discriminator: dValue)
+    }
+
+    /// Restored frames for a batch, clamped to [0, 1] (inference: nothing recorded).
+    public func predict(_ batch: FENetBatch) throws -> Tensor {
+        let state = try generator.gap(left: Detached.variable(batch.left), right: Detached.variable(batch.right))
+        let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
+                                           present: batch.present, constant: Detached.variable)
+        return out.frame.value.map { min(max($0, 0), 1) }
+    }
+
+    /// Mean PSNR (dB, Float frames, per sample) of FE-Net and of the linear blend on `batches`.
+    public func validate(_ batches: [FENetBatch]) throws -> (fenet: Double, blend: Double) {
+        var ours: [Double] = [], blend: [Double] = []
+        for b in batches {
+            let p = try predict(b)
+            let n = b.left.shape[0], per = b.left.count / max(n, 1)
+            let t = b.target.scalars, l = b.left.scalars, r = b.right.scalars, ps = p.scalars
+            for i in 0..<n {
+                var e1 = 0.0, e2 = 0.0
+                let v = b.v[i]
+                for j in (i * per)..<((i + 1) * per) {
+                    let d1 = Double(ps[j] - t[j]), d2 = Double(l[j] + v * (r[j] - l[j]) - t[j])
+                    e1 += d1 * d1
+                    e2 += d2 * d2
+                }
+                ours.append(10 * log10(1 / max(e1 / Double(per), 1e-10)))
+                blend.append(10 * log10(1 / max(e2 / Double(per), 1e-10)))
+            }
+        }
+        let m: ([Double]) -> Double = { $0.isEmpty ? 0 : $0.reduce(0, +) / Double($0.count) }
+        return (m(ours), m(blend))
+    }
+
+    // MARK: Checkpoints
+
+    /// Saves generator, discriminator, both optimizers and the step (atomically).
+    public func saveCheckpoint(to path: String, metadata: [String: String] = [:]) throws {
+        var tensors = generator.stateDict
+        tensors.merge(discriminator.stateDict) { a, _ in a }
+        tensors.merge(adamG.stateTensors) { a, _ in a }
+        tensors.merge(adamD.stateTensors) { a, _ in a }
+        var meta = metadata
+        meta["checkpoint.step"] = String(step)
+        meta["adam.g.step"] = String(adamG.step)
+        meta["adam.d.step"] = String(adamD.step)
+        meta[FENet.configKey] = generator.config.json
+        let tmp = path + ".tmp"
+        try SafeTensors.write(tensors: tensors, metadata: meta, to: tmp)
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+    }
+
+    /// Restores a checkpoint written by `saveCheckpoint`; throws `.invalidModel` when it does not fit.
+    public func loadCheckpoint(from path: String) throws {
+        do {
+            let file = try SafeTensors.read(path: path)
+            guard let s = file.metadata["checkpoint.step"].flatMap(Int.init) else {
+                throw RestorationError.invalidModel(path: path, reason: "not a checkpoint (no checkpoint.step)")
+            }
+            guard file.metadata[FENet.configKey] == generator.config.json else {
+                throw RestorationError.invalidModel(path: path, reason: "checkpoint of another architecture")
+            }
+            try generator.load(stateDict: file.tensors)
+            try discriminator.load(stateDict: file.tensors)
+            try adamG.restore(state: file.tensors, step: file.metadata["adam.g.step"].flatMap(Int.init) ?? s)
+            try adamD.restore(state: file.tensors, step: file.metadata["adam.d.step"].flatMap(Int.init) ?? 0)
+            step = s
+        } catch let e as RestorationError {
+            throw e
+        } catch {
+            throw RestorationError.invalidModel(path: path, reason: "\(error)")
+        }
+    }
+}
+
+extension Tensor {
+    /// Row i of a [N, D] matrix multiplied by `factors[i]` (zeroes the audio of samples without audio).
+    func scaledRows(_ factors: [Float]) -> Tensor {
+        var out = self
+        let n = shape[0], d = count / max(n, 1)
+        out.withUnsafeMutablePointer { p in
+            for i in 0..<n where factors[i] != 1 { for j in 0..<d { p[i * d + j] *= factors[i] } }
+        }
+        return out
+    }
+}

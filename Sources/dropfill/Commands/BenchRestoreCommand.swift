@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Restoration
+import Tensor
+
+/// `dropfill bench restore`: FE-Net restored frames per second and peak memory, beside same-run sgemm GFLOP/s.
+struct BenchRestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Measure FE-Net restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
+        discussion: """
+            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions
+            times per size, and reports the median restored frames per second; the flow between the gap's neighbours is
+            computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may
+            be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors;
+            the default architecture with random weights when there is none — the speed is the same).
+            Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores.
+            OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+
+            Examples:
+              dropfill bench restore --size 256
+              dropfill bench restore --sizes 128,256 --json
+              OPENBLAS_NUM_THREADS=1 dropfill bench restore --size 128
+            """
+    )
+
+    @Option(help: "Frame side S (shorthand for --sizes S).")
+    var size: Int?
+
+    @Option(help: "Frame sides (comma-separated).")
+    var sizes: String = "128,256"
+
+    @Option(help: "Frames per gap.")
+    var gap: Int = 7
+
+    @Option(help: "Repetitions per size (the median is reported).")
+    var repetitions: Int = 7
+
+    @Option(help: "FE-Net model file (default: the shipped fenet.safetensors).", completion: .file())
+    var model: String?
+
+    @Option(help: "OpenBLAS threads when OPENBLAS_NUM_THREADS is unset.")
+    var threads: Int = 2
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] != nil {
+            Parallel.configureDefaultThreads()
+        } else {
+            Parallel.blasThreads = threads
+        }
+        let list = size.map { [$0] } ?? sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else { throw ValidationError("sizes must lie in 16…4096") }
+        guard gap >= 1, gap <= 64 else { throw ValidationError("--gap must lie in 1…64") }
+        let net: FENet, source: String
+        if let path = model ?? (try? RestorerCatalog.modelPath(for: "fenet")) {
+            net = try FENet.load(path: path).net
+            source = path
+        } else {
+            net = try FENet()
+            source = "default architecture, random weights (no model file found)"
+        }
+        let report = try FENetBenchmark.run(net: net, model: source, sizes: list, gapFrames: gap, repetitions: max(1, repetitions),
+                                            progress: { Progress.log("bench: \($0)") })
+        if json { try printJSON(report); return }
+        func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
+        print("model       \(report.model) (\(report.parameters) parameters)")
+        print("threads     OpenBLAS \(report.blasThreads); medians of \(report.repetitions) repetitions; load \(report.loadAverageBefore.map { f($0, 2) }.joined(separator: " "))")
+        print("sgemm       1024³: \(f(report.sgemm1024GFLOPs)) GFLOP/s (same run)")
+        for s in report.sizes {
+            print("FE-Net \(s.size)²  \(f(s.framesPerSecond)) restored frames/s  (\(f(s.msPerGap)) ms per gap of \(s.gapFrames); \(f(s.gflopPerFrame, 3)) GFLOP/frame = \(f(s.achievedGFLOPs)) GFLOP/s)")
+        }
+        print("peak RSS    \(f(report.peakRSSMB)) MB")
+    }
+}
