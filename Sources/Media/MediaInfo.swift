@@ -128,7 +128,8 @@ extension MediaInfo {
         if duration == 0 {
             duration = max(timestamps.last ?? 0, Double(samples) / Double(max(1, audio?.sampleRate ?? 1)))
         }
-        let (interval, gaps) = TimestampGapFinder.gaps(in: timestamps)
+        let declared = video.map { $0.frameRate.value > 0 ? 1 / $0.frameRate.value : 0 }
+        let (interval, gaps) = TimestampGapFinder.gaps(in: timestamps, declaredInterval: declared)
         return MediaInfo(path: path, container: container, fileSize: size, duration: duration, video: video, audio: audio,
                          frameCount: frameCount, audioSampleCount: samples, audioSampleCount16k: samples16k,
                          nominalFrameInterval: interval, timestampGaps: gaps, framesWithoutTimestamp: missingTS,
@@ -137,19 +138,36 @@ extension MediaInfo {
 }
 
 /// Finds gaps in a sequence of frame timestamps.
+///
+/// The nominal frame interval is the first of these that the timestamps agree with (90% of the intervals within a
+/// quarter interval of a whole multiple): the stream's declared interval (`r_frame_rate`), the shortest interval, the
+/// median interval. The declared rate comes first because in a file that lost most of its frames the median interval
+/// is a multiple of the true one; the median comes last because a declared rate can be wrong.
 public enum TimestampGapFinder {
-    /// The nominal interval (median of positive differences) and every interval over 1.5 times it.
-    public static func gaps(in timestamps: [Double]) -> (interval: Double?, gaps: [TimestampGap]) {
-        guard timestamps.count >= 2 else { return (nil, []) }
-        let deltas = zip(timestamps.dropFirst(), timestamps).map { $0 - $1 }
-        let positive = deltas.filter { $0 > 0 }.sorted()
-        guard !positive.isEmpty else { return (nil, []) }
-        let nominal = positive[positive.count / 2]
+    /// The nominal interval and every interval over 1.5 times it.
+    public static func gaps(in timestamps: [Double], declaredInterval: Double? = nil) -> (interval: Double?, gaps: [TimestampGap]) {
+        guard let nominal = nominalInterval(timestamps, declared: declaredInterval) else { return (nil, []) }
         var gaps: [TimestampGap] = []
-        for (i, d) in deltas.enumerated() where d > 1.5 * nominal {
+        for i in timestamps.indices.dropFirst() {
+            let d = timestamps[i] - timestamps[i - 1]
+            guard d > 1.5 * nominal else { continue }
             let missing = Int((d / nominal).rounded()) - 1
-            gaps.append(TimestampGap(afterFrame: i + 1, from: timestamps[i], to: timestamps[i + 1], missingFrames: max(1, missing)))
+            gaps.append(TimestampGap(afterFrame: i, from: timestamps[i - 1], to: timestamps[i], missingFrames: max(1, missing)))
         }
         return (nominal, gaps)
+    }
+
+    /// The nominal frame interval of `timestamps` (nil for fewer than two increasing timestamps).
+    public static func nominalInterval(_ timestamps: [Double], declared: Double? = nil) -> Double? {
+        let deltas = zip(timestamps.dropFirst(), timestamps).map { $0 - $1 }.filter { $0 > 0 }.sorted()
+        guard let shortest = deltas.first else { return nil }
+        let median = deltas[deltas.count / 2]
+        func fits(_ unit: Double) -> Bool {
+            guard unit > 0, unit.isFinite, shortest >= 0.75 * unit else { return false }
+            let good = deltas.filter { abs($0 / unit - ($0 / unit).rounded()) < 0.25 }.count
+            return Double(good) >= 0.9 * Double(deltas.count)
+        }
+        for candidate in [declared, shortest].compactMap({ $0 }) where fits(candidate) { return candidate }
+        return median
     }
 }

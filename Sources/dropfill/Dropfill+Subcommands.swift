@@ -6,7 +6,9 @@ extension Dropfill {
         ProbeCommand.self,
         DropCommand.self,
         EvaluateCommand.self,
+        RestoreCommand.self,
         InspectCommand.self,
+        TrainAlignCommand.self,
         DoctorCommand.self,
         BenchCommand.self,
     ]

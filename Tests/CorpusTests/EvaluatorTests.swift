@@ -142,11 +142,12 @@ import Restoration
         }
     }
 
-    @Test func faceCropBoxIsSquareInsideTheFrame() {
-        let box = FaceCrop.square(around: [PixelRect(x: 100, y: 40, width: 80, height: 90), PixelRect(x: 104, y: 42, width: 78, height: 88)],
-                                  width: 360, height: 288)
-        #expect(box.width == box.height)
+    @Test func faceCropBoxIsSquareInsideTheFrame() throws {
+        let frame = try VideoFrame(width: 360, height: 288, rgb: [UInt8](repeating: 0, count: 360 * 288 * 3))
+        let box = try FaceCrop.square(around: [PixelRect(x: 100, y: 40, width: 80, height: 90), PixelRect(x: 104, y: 42, width: 78, height: 88)],
+                                      in: frame)
+        #expect(box.width == box.height && box.width >= 100)
         #expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= 360 && box.y + box.height <= 288)
-        #expect(FaceCrop.square(around: [], width: 360, height: 288) == PixelRect(x: 36, y: 0, width: 288, height: 288))
+        #expect(try FaceCrop.square(around: [], in: frame) == PixelRect(x: 36, y: 0, width: 288, height: 288))
     }
 }

@@ -9,13 +9,20 @@ import Media
 public protocol ClipAligner: Sendable {
     /// The aligner's name as reports print it.
     var name: String { get }
+    /// False for aligners that use only the counts (callers may then pass thumbnails and skip face cropping).
+    var usesContent: Bool { get }
     /// Positions of `survivors` (in order) among `slotCount` slots of `clip`.
     func align(survivors: [VideoFrame], slotCount: Int, clip: PreparedClip) throws -> PositionEstimate
+}
+
+extension ClipAligner {
+    public var usesContent: Bool { true }
 }
 
 /// Spreads the survivors evenly over the slots (the `uniform` baseline).
 public struct UniformClipAligner: ClipAligner {
     public let name = EstimatorKind.uniform.rawValue
+    public var usesContent: Bool { false }
     public init() {}
 
     public func align(survivors: [VideoFrame], slotCount: Int, clip: PreparedClip) throws -> PositionEstimate {

@@ -62,7 +62,7 @@ public struct PreparedClip: Sendable {
                 let side = min(w, h)
                 box = PixelRect(x: (w - side) / 2, y: (h - side) / 2, width: side, height: side)
             case .face:
-                box = try FaceCrop.box(forClipAt: clip.path, width: w, height: h)
+                box = try FaceCrop.box(forClipAt: clip.path)
             }
             let size: (width: Int, height: Int)? = box != nil || w == h ? (preparation.size, preparation.size) : nil
             let decoder = try VideoDecoder(path: clip.path, options: DecodeOptions(crop: box, size: size))

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import Media
+import Restoration
+
+/// `dropfill restore`: the main job — a frame-dropped video in, the full video out.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore the frames a video lost: place the surviving frames, synthesize every gap, write the full video.",
+        discussion: """
+            Positions of the surviving frames (--positions):
+              auto        the file's timestamps when they span the audio (a variable-frame-rate file that kept them),
+                          otherwise the aligner (--aligner), which matches frames to the audio
+              timestamps  the file's timestamps; an error if they are missing or inconsistent
+              aligner     always the aligner
+              FILE        a truth file written by `dropfill drop` (positions known: for experiments)
+            The output has the original frame rate (the timestamps' median interval, or --fps) and the complete audio.
+            Frames before the first or after the last surviving frame can only be held; the summary says how many.
+
+            Examples:
+              dropfill drop SampleData/grid-bbaf2n.mp4 -o /tmp/dropped.mp4 --rate 0.87 --timestamps keep
+              dropfill restore /tmp/dropped.mp4 -o /tmp/restored.mp4 --method minterpolate
+              dropfill restore /tmp/dropped.mp4 -o /tmp/restored.mp4 --positions /tmp/dropped.mp4.truth.json --frames /tmp/frames
+            """
+    )
+
+    @Argument(help: "The frame-dropped video.", completion: .file())
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Where to write the restored video (.mp4, .mkv, .mov).", completion: .file())
+    var output: String
+
+    @Option(help: "Restoration method (\(RestorerCatalog.all.joined(separator: ", "))).")
+    var method: String = "minterpolate"
+
+    @Option(help: "auto, timestamps, aligner, or the path of a truth file.")
+    var positions: String = "auto"
+
+    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.modelFree.joined(separator: ", "))).")
+    var aligner: String = "uniform"
+
+    @Option(help: "Frame rate of the original video (default: from the timestamps, else the stream's rate).")
+    var fps: Double?
+
+    @Option(help: "Also write every output frame as PNG into this folder.", completion: .directory)
+    var frames: String?
+
+    @Option(help: "x264 quality of the output (0 lossless … 51 worst).")
+    var crf: Int = 18
+
+    @Flag(help: "Print a JSON summary instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must lie in 0…51") }
+    }
+
+    func run() throws {
+        let progress = ProgressLine()
+        let source: PositionSource = switch positions {
+        case "auto": .auto
+        case "timestamps": .timestamps
+        case "aligner": .aligner
+        default: .truthFile(positions)
+        }
+        let restorer = try RestorerCatalog.make(method)
+        let clipAligner = try AlignerCatalog.make(aligner)
+        let options = RestoreOptions(positions: source, frameRate: fps.map { Rational(fps: $0) }, framesDirectory: frames, crf: crf)
+        let summary = try RestorePipeline.run(input: input, output: output, options: options, restorer: restorer,
+                                              aligner: clipAligner) { progress.update($0) }
+        progress.finish()
+        if json { try printJSON(summary); return }
+        print("restored \(summary.output): \(summary.slots) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
+              "(\(summary.restoredFrames) synthesized by \(summary.method), positions from \(summary.positionsFrom))")
+        print(String(format: "took %.1f s (restoration %.1f s, %.1f frames/s)", summary.seconds, summary.restoreSeconds,
+                     Double(summary.restoredFrames) / max(summary.restoreSeconds, 1e-9)))
+        for note in summary.notes { print("note: \(note)") }
+    }
+}
