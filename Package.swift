@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: - C libraries (module map + shim header each; nobody but their one Swift user imports them)
@@ -35,8 +36,9 @@ let package = Package(
 
         // MARK: - Faces
         .target(name: "Inspector", dependencies: ["Corpus", "CNcursesw", "CSixel"]),
+        .target(name: "Rating", dependencies: ["Inspector", "Corpus", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
-            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector",
+            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector"]),
+        .testTarget(name: "RatingTests", dependencies: ["Rating"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media"]),
     ]
 )
