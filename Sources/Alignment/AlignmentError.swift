@@ -20,6 +20,8 @@ public enum AlignmentError: Error, CustomStringConvertible, Equatable {
     case missingInput(String)
     /// A setting out of its range.
     case invalidSetting(String)
+    /// A model file made for another architecture or settings than the one asked for (Ali-Net).
+    case incompatibleModel(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum AlignmentError: Error, CustomStringConvertible, Equatable {
         case let .shapeMismatch(s): "shape mismatch: \(s)"
         case let .missingInput(s): "missing input: \(s)"
         case let .invalidSetting(s): "invalid alignment setting: \(s)"
+        case let .incompatibleModel(s): "incompatible alignment model: \(s)"
         }
     }
 }

@@ -1,0 +1,132 @@
+import Features
+import Foundation
+
+/// What Ali-Net's encoders are fed: grey mouth crops cut from square face crops, and per-slot MFCC segments.
+///
+/// Both are normalised per clip so the encoders see speech, not the speaker: a mouth crop is standardised (zero
+/// mean, unit variance over its pixels) and the clip's mean mouth (over the frames at hand — all frames in
+/// training, the survivors when aligning) is subtracted; the MFCCs are mean- and variance-normalised per
+/// coefficient over the whole clip (CMVN) before the slot segments (Sec. III-B, Fig. 4) are assembled.
+public enum AliNetInputs {
+    // MARK: Video
+
+    /// The grey mouth crop (`mouthHeight × mouthWidth`, standardised) of one face crop given as 8-bit RGB
+    /// (`width × height × 3`, row-major): the region `mouthRegion` of the crop, box-averaged down.
+    public static func mouth(rgb: [UInt8], width: Int, height: Int,
+                             configuration c: AliNetConfiguration) throws(AlignmentError) -> [Float] {
+        guard width > 0, height > 0, rgb.count == width * height * 3 else {
+            throw .shapeMismatch("\(rgb.count) bytes for a \(width)×\(height) RGB frame")
+        }
+        let r = c.mouthRegion
+        let x0 = r[0] * Double(width), x1 = r[2] * Double(width)
+        let y0 = r[1] * Double(height), y1 = r[3] * Double(height)
+        let ho = c.mouthHeight, wo = c.mouthWidth
+        var out = [Float](repeating: 0, count: ho * wo)
+        rgb.withUnsafeBufferPointer { p in
+            for oy in 0..<ho {
+                let ya = min(height - 1, Int(y0 + (y1 - y0) * Double(oy) / Double(ho)))
+                let yb = max(ya + 1, min(height, Int(y0 + (y1 - y0) * Double(oy + 1) / Double(ho))))
+                for ox in 0..<wo {
+                    let xa = min(width - 1, Int(x0 + (x1 - x0) * Double(ox) / Double(wo)))
+                    let xb = max(xa + 1, min(width, Int(x0 + (x1 - x0) * Double(ox + 1) / Double(wo))))
+                    var s: Float = 0
+                    for y in ya..<yb {
+                        var i = (y * width + xa) * 3
+                        for _ in xa..<xb {
+                            // BT.601 luma.
+                            s += 0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])
+                            i += 3
+                        }
+                    }
+                    out[oy * wo + ox] = s / Float((yb - ya) * (xb - xa) * 255)
+                }
+            }
+        }
+        standardise(&out)
+        return out
+    }
+
+    /// Zero mean, unit variance in place (a flat crop stays zero).
+    static func standardise(_ v: inout [Float]) {
+        guard !v.isEmpty else { return }
+        let mean = v.reduce(0, +) / Float(v.count)
+        var ss: Float = 0
+        for x in v { ss += (x - mean) * (x - mean) }
+        let sd = (ss / Float(v.count)).squareRoot()
+        let inv: Float = sd > 1e-6 ? 1 / sd : 0
+        for i in v.indices { v[i] = (v[i] - mean) * inv }
+    }
+
+    /// The mean of `count` crops of `size` values (row-major).
+    public static func meanCrop(_ crops: [Float], count: Int, size: Int) -> [Float] {
+        var m = [Float](repeating: 0, count: size)
+        guard count > 0 else { return m }
+        for i in 0..<count { for t in 0..<size { m[t] += crops[i * size + t] } }
+        let inv = 1 / Float(count)
+        for t in 0..<size { m[t] *= inv }
+        return m
+    }
+
+    /// `crops` minus `mean` (each crop).
+    public static func subtracting(_ mean: [Float], from crops: [Float]) -> [Float] {
+        let size = mean.count
+        guard size > 0 else { return crops }
+        var out = crops
+        for i in out.indices { out[i] -= mean[i % size] }
+        return out
+    }
+
+    /// Visual change between consecutive crops: mean absolute difference of crop i and i + 1 (k − 1 values), the
+    /// continuity cue of `dp-prior` (`AlignmentInput.visualChange`).
+    public static func visualChange(_ crops: [Float], count: Int, size: Int) -> [Float] {
+        guard count > 1, size > 0 else { return [] }
+        return (0..<(count - 1)).map { i in
+            var s: Float = 0
+            for t in 0..<size { s += abs(crops[(i + 1) * size + t] - crops[i * size + t]) }
+            return s / Float(size)
+        }
+    }
+
+    // MARK: Audio
+
+    /// The `slotCount × segmentSize` slot segments of 16 kHz `samples` at `fps` (MFCC-13, CMVN over the clip,
+    /// `audioContext` neighbours each side).
+    public static func segments(samples: [Float], fps: Double, slotCount: Int,
+                                configuration c: AliNetConfiguration) throws(AlignmentError) -> [Float] {
+        guard slotCount > 0 else { throw .emptyInput("no slots") }
+        guard samples.count >= 400 else { throw .missingInput("audio of \(samples.count) samples is too short for one 25 ms window") }
+        do {
+            var settings = AudioFeatureSettings.mfcc
+            settings.coefficients = c.audioCoefficients
+            var features = try AudioFeatures.compute(samples: samples, settings: settings)
+            normaliseColumns(&features)
+            let slots = try SlotFeatures.make(features: features, fps: fps, slotCount: slotCount, context: c.audioContext)
+            guard slots.columns == c.segmentSize else {
+                throw AlignmentError.shapeMismatch("\(slots.columns) values per segment, the model wants \(c.segmentSize)")
+            }
+            return slots.values
+        } catch let error as FeaturesError {
+            throw .invalidSetting("audio features: \(error)")
+        } catch let error as AlignmentError {
+            throw error
+        } catch {
+            throw .invalidSetting("audio features: \(error)")
+        }
+    }
+
+    /// Cepstral mean and variance normalisation: every column to zero mean, unit variance.
+    static func normaliseColumns(_ m: inout FeatureMatrix) {
+        let rows = m.rows, cols = m.columns
+        guard rows > 1 else { return }
+        for c in 0..<cols {
+            var mean: Double = 0
+            for r in 0..<rows { mean += Double(m.values[r * cols + c]) }
+            mean /= Double(rows)
+            var ss: Double = 0
+            for r in 0..<rows { let d = Double(m.values[r * cols + c]) - mean; ss += d * d }
+            let sd = (ss / Double(rows)).squareRoot()
+            let inv = sd > 1e-8 ? 1 / sd : 0
+            for r in 0..<rows { m.values[r * cols + c] = Float((Double(m.values[r * cols + c]) - mean) * inv) }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Tensor
+
+/// Settings of the retrieval stage fitted on training clips after the encoders are trained: they live in the
+/// model file because they depend on the scale of its distances.
+public struct AliNetCalibration: Codable, Sendable, Equatable {
+    /// λ of `dp-prior`'s gap prior (distance units per nat).
+    public var lambda: Double
+    /// Visual continuity for `dp-prior` with the cue (nil: not fitted).
+    public var continuity: ContinuityPrior?
+    /// β of the threshold baseline (distance units).
+    public var thresholdBeta: Float
+
+    public init(lambda: Double = 0.1, continuity: ContinuityPrior? = nil, thresholdBeta: Float = 1) {
+        self.lambda = lambda
+        self.continuity = continuity
+        self.thresholdBeta = thresholdBeta
+    }
+}
+
+/// A trained Ali-Net with its calibration: what a model file holds.
+///
+/// File format: safetensors; tensors by parameter name ("video.conv1.weight", …, batch-norm running statistics
+/// included); `__metadata__` holds "alinet.architecture", "alinet.config" (JSON of `AliNetConfiguration`),
+/// "alinet.calibration" (JSON) and free-form provenance (training data, epochs, command line, commit, time).
+public final class AliNetModel: @unchecked Sendable {
+    public let network: AliNet
+    public var calibration: AliNetCalibration
+    /// Provenance and anything else read from or written to `__metadata__`.
+    public var metadata: [String: String]
+
+    public init(network: AliNet, calibration: AliNetCalibration = AliNetCalibration(), metadata: [String: String] = [:]) {
+        self.network = network
+        self.calibration = calibration
+        self.metadata = metadata
+    }
+
+    public var configuration: AliNetConfiguration { network.configuration }
+
+    // MARK: File I/O
+
+    /// Writes the model (atomically).
+    public func save(to path: String) throws {
+        var meta = metadata
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        meta["alinet.architecture"] = configuration.architecture
+        meta["alinet.config"] = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        meta["alinet.calibration"] = String(decoding: try encoder.encode(calibration), as: UTF8.self)
+        meta["alinet.parameters"] = String(network.parameterCount)
+        try network.save(to: path, metadata: meta)
+    }
+
+    /// Reads a model file. A file that is not an Ali-Net of this build's architecture, or whose tensors do not
+    /// match its configuration, throws `AlignmentError.incompatibleModel`; unreadable files throw `TensorError`.
+    public static func load(path: String, expecting expected: AliNetConfiguration? = nil) throws -> AliNetModel {
+        let file = try SafeTensors.read(path: path)
+        return try load(file: file, source: path, expecting: expected)
+    }
+
+    /// Builds the model from a decoded file (see `load(path:)`).
+    public static func load(file: SafeTensorsFile, source: String, expecting expected: AliNetConfiguration? = nil) throws -> AliNetModel {
+        guard let arch = file.metadata["alinet.architecture"] else {
+            throw AlignmentError.incompatibleModel("\(source) is not an Ali-Net model (no alinet.architecture in its metadata)")
+        }
+        guard arch == AliNetConfiguration.currentArchitecture else {
+            throw AlignmentError.incompatibleModel("\(source) holds architecture '\(arch)', this build reads '\(AliNetConfiguration.currentArchitecture)'")
+        }
+        guard let json = file.metadata["alinet.config"],
+              let config = try? JSONDecoder().decode(AliNetConfiguration.self, from: Data(json.utf8)) else {
+            throw AlignmentError.incompatibleModel("\(source) has no readable alinet.config")
+        }
+        if let expected, expected != config {
+            throw AlignmentError.incompatibleModel("\(source) was trained with another configuration than the one asked for")
+        }
+        let network = try AliNet(configuration: config)
+        do {
+            try network.load(stateDict: file.tensors)
+        } catch let error as TensorError {
+            throw AlignmentError.incompatibleModel("\(source): \(error)")
+        }
+        var calibration = AliNetCalibration()
+        if let c = file.metadata["alinet.calibration"] {
+            guard let decoded = try? JSONDecoder().decode(AliNetCalibration.self, from: Data(c.utf8)) else {
+                throw AlignmentError.incompatibleModel("\(source) has an unreadable alinet.calibration")
+            }
+            calibration = decoded
+        }
+        return AliNetModel(network: network, calibration: calibration, metadata: file.metadata)
+    }
+
+    // MARK: Distances
+
+    /// D (Eq. 8) between k surviving frames' mouth crops (standardised, from `AliNetInputs.mouth`; the mean crop
+    /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`).
+    public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int) throws -> DistanceMatrix {
+        let c = configuration
+        guard mouths.count == k * c.mouthSize else { throw AlignmentError.shapeMismatch("\(mouths.count) mouth values for \(k) crops") }
+        guard segments.count == n * c.segmentSize else { throw AlignmentError.shapeMismatch("\(segments.count) segment values for \(n) slots") }
+        let centred = AliNetInputs.subtracting(AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize), from: mouths)
+        let a = try network.embedMouths(centred, count: k)
+        let b = try network.embedSegments(segments, count: n)
+        return try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding)
+    }
+
+    /// The estimator called `kind` with this model's calibration (`dp-prior` with `continuity` uses the visual
+    /// cue when the input carries one).
+    public func estimator(_ kind: AliNetRetrieval) -> any PositionEstimator {
+        switch kind {
+        case .dp: DynamicPositionRetrieval()
+        case .dpPrior: PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda))
+        case .dpPriorVisual:
+            PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda, continuity: calibration.continuity))
+        case .threshold: ThresholdEstimator(beta: calibration.thresholdBeta)
+        }
+    }
+
+    /// Places k frames among n slots: distances, then the retrieval `kind`.
+    public func align(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int,
+                      retrieval kind: AliNetRetrieval) throws -> PositionEstimate {
+        guard k <= n else { throw AlignmentError.moreFramesThanSlots(frames: k, slots: n) }
+        let d = try distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
+        let cue = kind == .dpPriorVisual ? AliNetInputs.visualChange(mouths, count: k, size: configuration.mouthSize) : nil
+        var estimate = try estimator(kind).estimate(AlignmentInput(distances: d, visualChange: cue))
+        estimate.estimator = kind.rawValue
+        return estimate
+    }
+}
+
+/// The retrieval stages Ali-Net's distances can feed.
+public enum AliNetRetrieval: String, Sendable, CaseIterable, Codable {
+    /// The paper's DP (Eq. 10).
+    case dp
+    /// DP with the gap prior.
+    case dpPrior = "dp-prior"
+    /// DP with the gap prior and visual continuity between consecutive survivors.
+    case dpPriorVisual = "dp-prior-visual"
+    /// Ali-Net_threshold.
+    case threshold
+}

@@ -1,0 +1,168 @@
+import Alignment
+import ArgumentParser
+import Corpus
+import Foundation
+import Tensor
+
+/// Set by SIGINT during `train-align`: the run writes its checkpoint and stops.
+nonisolated(unsafe) private var trainAlignInterrupted: sig_atomic_t = 0
+
+/// `dropfill train-align`: train Ali-Net's encoders with the triplet loss on the clips of a corpus.
+struct TrainAlignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-align",
+        abstract: "Train Ali-Net (Video-Ali + Audio-Ali, triplet loss) on the audio-visual clips of a corpus.",
+        discussion: """
+            Every clip of the chosen split (person-disjoint, the same split `evaluate --split` uses) is decoded once:
+            a square face crop per clip (--size), a grey mouth crop per frame, MFCC segments per frame slot. Training
+            draws minibatches of frames: anchor = the mouth crop, positive = its own slot's audio segment, negatives =
+            a segment of the same clip's shuffled audio (the paper's interfering audio) and a segment 1–5 slots away
+            (hard negatives for fine timing). After every epoch: the validation split's Ali_b with the plain DP
+            (rate --validation-rate, 5 drop seeds), a checkpoint (MODEL.checkpoint) and, when validation improved,
+            the model file. At the end the retrieval stage is calibrated on the training and validation clips
+            (threshold β, continuity line and weight) and stored in the model file.
+            Ctrl-C writes the checkpoint and stops; --resume continues from it.
+
+            Examples:
+              dropfill train-align SampleData/corpora/av.tsv --epochs 40 --out alinet.safetensors
+              OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data --manifest av.tsv --resume --out alinet.safetensors
+            """
+    )
+
+    @Argument(help: "A corpus folder, or a manifest TSV (columns path, person).", completion: .file())
+    var corpus: String
+
+    @Option(help: "Manifest TSV giving person IDs (default: manifest.tsv in the corpus folder).", completion: .file())
+    var manifest: String?
+
+    @Option(help: "Train on this part of the person-disjoint split: all, train, validation or test.")
+    var split: String = "train"
+
+    @Option(help: "Seed of the person-disjoint split (80/10/10 by person).")
+    var splitSeed: UInt64 = 0
+
+    @Option(help: "Epochs (passes over every training frame).")
+    var epochs: Int = 30
+
+    @Option(help: "Frames per minibatch.")
+    var batchSize: Int = 64
+
+    @Option(help: "Adam learning rate.")
+    var learningRate: Float = 5e-4
+
+    @Option(help: "Side of the square face crops the mouth is cut from, pixels.")
+    var size: Int = 256
+
+    @Option(help: "Audio context: feature frames each side of a slot (2 = the paper's five segments).")
+    var context: Int = 2
+
+    @Option(help: "Embedding dimension.")
+    var embedding: Int = 64
+
+    @Option(help: "Output model file.", completion: .file())
+    var out: String = "alinet.safetensors"
+
+    @Flag(help: "Continue from OUT.checkpoint.")
+    var resume = false
+
+    @Option(help: "Training seed.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Skip the calibration of the retrieval stage at the end.")
+    var noCalibration = false
+
+    func validate() throws {
+        guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2") }
+        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive") }
+    }
+
+    func run() throws {
+        Parallel.configureDefaultThreads()
+        let began = Date()
+        var (path, manifestPath) = (corpus, manifest)
+        if corpus.hasSuffix(".tsv") {
+            manifestPath = corpus
+            path = URL(fileURLWithPath: corpus).deletingLastPathComponent().path
+        }
+        let config = AliNetConfiguration(audioContext: context, embedding: embedding)
+        let settings = AlignmentTrainingSettings(configuration: config, preparation: ClipPreparation(crop: .face, size: size),
+                                                 epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed)
+        let trainCorpus = try CorpusSelection.select(path: path, manifest: manifestPath, split: split, seed: splitSeed)
+        let validationClips = split == "train"
+            ? ((try? CorpusSelection.select(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
+            : []
+        let log: (String) -> Void = { Progress.log($0) }
+        log("Ali-Net: \(trainCorpus.clips.count) training clips, \(validationClips.count) validation clips")
+        let train = try AlignmentTraining.prepare(trainCorpus.clips, settings: settings, progress: log)
+        let validation = try AlignmentTraining.prepare(validationClips, settings: settings, progress: log)
+        let frames = train.reduce(0) { $0 + $1.count }
+        let network = try AliNet(configuration: config)
+        let gflop = config.gflopPerEmbedding
+        log(String(format: "%d training frames; %d parameters; %.4f GFLOP per frame embedding, %.5f per audio segment",
+                   frames, network.parameterCount, gflop.video, gflop.audio))
+        if !validation.isEmpty {
+            let u = try AlignmentTraining.uniformBias(clips: validation, rate: settings.validationRate, seeds: settings.validationSeeds)
+            log(String(format: "validation uniform baseline: Ali_b mean %.2f median %.1f exact %.1f%%", u.mean, u.median, 100 * u.exactShare))
+        }
+        var metadata = [
+            "alinet.command": CommandLine.arguments.joined(separator: " "),
+            "alinet.corpus": trainCorpus.root,
+            "alinet.split": "\(split) (seed \(splitSeed), 80/10/10 by person)",
+            "alinet.crop": "face crop \(size)x\(size) (FaceCrop box per clip), mouth region \(config.mouthRegion) of it, grey, \(config.mouthHeight)x\(config.mouthWidth)",
+            "alinet.audio": "MFCC-\(config.audioCoefficients) (25 ms / 10 ms), CMVN per clip, \(config.audioWidth) segments per slot",
+            "dropfill.version": DropfillVersion.string,
+        ]
+        if let commit = Self.gitCommit() { metadata["alinet.git_commit"] = commit }
+        let runner = try AlignmentTrainingRun(settings: settings, train: train, validation: validation, outputPath: out,
+                                              metadata: metadata)
+        signal(SIGINT) { _ in trainAlignInterrupted = 1 }
+        try runner.run(resume: resume, shouldStop: { trainAlignInterrupted != 0 }, log: log) { r in
+            var line = String(format: "epoch %d/%d  loss %.4f  triplet accuracy %.1f%%  %.1fs", r.epoch, epochs, r.loss,
+                              100 * r.accuracy, r.seconds)
+            if let v = r.validation {
+                line += String(format: "  validation Ali_b mean %.2f median %.1f exact %.1f%%", v.mean, v.median, 100 * v.exactShare)
+            }
+            log(line)
+        }
+        signal(SIGINT, SIG_DFL)
+        if trainAlignInterrupted != 0 { throw ExitCode(130) }
+        // The best epoch's model, calibrated.
+        let model = try AliNetModel.load(path: out)
+        if !noCalibration {
+            let scoreClips = validation.isEmpty ? train : validation
+            let calibration = try AlignmentTraining.calibrate(model: model, fitClips: train, scoreClips: scoreClips,
+                                                              rate: settings.validationRate, seeds: settings.validationSeeds,
+                                                              progress: log)
+            log("calibration: \(calibration)")
+        }
+        model.metadata["alinet.seconds_total_last_run"] = String(format: "%.0f", Date().timeIntervalSince(began))
+        try model.save(to: out)
+        if !validation.isEmpty {
+            for kind in AliNetRetrieval.allCases {
+                let v = try AlignmentTraining.bias(model: model, retrieval: kind, clips: validation,
+                                                   rate: settings.validationRate, seeds: settings.validationSeeds)
+                log(String(format: "validation %@: Ali_b mean %.2f median %.1f exact %.1f%%", kind.rawValue, v.mean, v.median,
+                           100 * v.exactShare))
+            }
+        }
+        print("wrote \(out) (best epoch \(model.metadata["alinet.best_epoch"] ?? "last"))")
+    }
+
+    /// The commit of the working tree the command runs in, if git answers.
+    static func gitCommit() -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        let s = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.isEmpty ? nil : s
+    }
+}
