@@ -1,8 +1,84 @@
 import Foundation
 
+// MARK: - Kernels
+
+/// An elementwise function as a value type, so generic loops specialise and inline it (a closure would cost an
+/// indirect call per element, about 20× slower).
+protocol UnaryKernel { func callAsFunction(_ x: Float) -> Float }
+/// A two-operand elementwise function (see `UnaryKernel`).
+protocol BinaryKernel { func callAsFunction(_ a: Float, _ b: Float) -> Float }
+
+enum Kernel {
+    struct ReLU: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { max(x, 0) } }
+    struct Leaky: UnaryKernel {
+        let slope: Float
+        @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? x : slope * x }
+    }
+    struct Sigmoid: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Tensor.sigmoid(x) } }
+    struct Tanh: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { Foundation.tanh(x) } }
+    struct Affine: UnaryKernel {
+        let a: Float, b: Float
+        @inline(__always) func callAsFunction(_ x: Float) -> Float { a * x + b }
+    }
+    struct Abs: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { abs(x) } }
+    struct ScaledSign: UnaryKernel {
+        let scale: Float
+        @inline(__always) func callAsFunction(_ x: Float) -> Float { x > 0 ? scale : (x < 0 ? -scale : 0) }
+    }
+    struct Square: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { x * x } }
+
+    struct Add: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
+    struct Sub: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
+    struct Mul: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
+    struct Div: BinaryKernel { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+    /// g · [x > 0] (ReLU's adjoint: a = g, b = x).
+    struct ReLUGrad: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { x > 0 ? g : 0 } }
+    struct LeakyGrad: BinaryKernel {
+        let slope: Float
+        @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { x > 0 ? g : slope * g }
+    }
+    /// g · y(1 − y) (a = g, b = y = σ(x)).
+    struct SigmoidGrad: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ y: Float) -> Float { g * y * (1 - y) } }
+    /// g · (1 − y²) (a = g, b = y = tanh(x)).
+    struct TanhGrad: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ y: Float) -> Float { g * (1 - y * y) } }
+}
+
 // MARK: - Maps
 
 extension Tensor {
+    /// A new tensor with kernel `k` applied to every element (in parallel for large tensors).
+    func apply<K: UnaryKernel>(_ k: K) -> Tensor {
+        var out = Tensor(zeros: shape)
+        let n = count
+        withUnsafePointer { src in
+            out.withUnsafeMutablePointer { dst in
+                Parallel.forEach(n, cost: 4) { r in for i in r { dst[i] = k(src[i]) } }
+            }
+        }
+        return out
+    }
+
+    /// Applies kernel `k` in place (no allocation when the storage is unshared).
+    mutating func applyInPlace<K: UnaryKernel>(_ k: K) {
+        let n = count
+        withUnsafeMutablePointer { p in Parallel.forEach(n, cost: 4) { r in for i in r { p[i] = k(p[i]) } } }
+    }
+
+    /// A new tensor with `k(self[i], other[i])`; shapes must be equal.
+    func apply<K: BinaryKernel>(_ other: Tensor, _ op: String, _ k: K) -> Tensor {
+        precondition(shape == other.shape, "\(op): shapes \(shape) and \(other.shape) differ")
+        var out = Tensor(zeros: shape)
+        let n = count
+        withUnsafePointer { a in
+            other.withUnsafePointer { b in
+                out.withUnsafeMutablePointer { dst in
+                    Parallel.forEach(n, cost: 4) { r in for i in r { dst[i] = k(a[i], b[i]) } }
+                }
+            }
+        }
+        return out
+    }
+
     /// A new tensor with `f` applied to every element (in parallel for large tensors).
     @inline(__always)
     public func map(_ f: (Float) -> Float) -> Tensor {
@@ -52,13 +128,20 @@ extension Tensor {
     // MARK: Activations
 
     /// max(x, 0).
-    public func relu() -> Tensor { map { max($0, 0) } }
+    public func relu() -> Tensor { apply(Kernel.ReLU()) }
     /// x for x > 0, slope · x otherwise (FE-Net uses slope 0.1).
-    public func leakyReLU(_ slope: Float = 0.01) -> Tensor { map { $0 > 0 ? $0 : slope * $0 } }
+    public func leakyReLU(_ slope: Float = 0.01) -> Tensor { apply(Kernel.Leaky(slope: slope)) }
     /// 1 / (1 + e^-x), computed without overflow.
-    public func sigmoid() -> Tensor { map(Tensor.sigmoid) }
+    public func sigmoid() -> Tensor { apply(Kernel.Sigmoid()) }
     /// tanh(x).
-    public func tanh() -> Tensor { map { Foundation.tanh($0) } }
+    public func tanh() -> Tensor { apply(Kernel.Tanh()) }
+
+    /// In-place ReLU (inference without allocation).
+    public mutating func formReLU() { applyInPlace(Kernel.ReLU()) }
+    /// In-place LeakyReLU (inference without allocation).
+    public mutating func formLeakyReLU(_ slope: Float = 0.01) { applyInPlace(Kernel.Leaky(slope: slope)) }
+    /// In-place sigmoid (inference without allocation).
+    public mutating func formSigmoid() { applyInPlace(Kernel.Sigmoid()) }
 
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float {
@@ -68,12 +151,12 @@ extension Tensor {
     // MARK: Arithmetic
 
     /// a · self + b, elementwise.
-    public func affine(scale a: Float, shift b: Float = 0) -> Tensor { map { a * $0 + b } }
+    public func affine(scale a: Float, shift b: Float = 0) -> Tensor { apply(Kernel.Affine(a: a, b: b)) }
 
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "add", +) }
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "sub", -) }
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "mul", *) }
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "div", /) }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "add", Kernel.Add()) }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "sub", Kernel.Sub()) }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "mul", Kernel.Mul()) }
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcast(lhs, rhs, "div", Kernel.Div()) }
     public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.affine(scale: rhs) }
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs.affine(scale: lhs) }
     public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.affine(scale: 1, shift: rhs) }
@@ -97,8 +180,8 @@ extension Tensor {
     }
 
     /// Elementwise `f` with same-rank broadcasting (an extent of 1 repeats), e.g. [N,1,H,W] × [N,3,H,W].
-    static func broadcast(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) -> Tensor {
-        if a.shape == b.shape { return a.zipMap(b, op, f) }
+    static func broadcast<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: K) -> Tensor {
+        if a.shape == b.shape { return a.apply(b, op, f) }
         let shape = broadcastShape(a.shape, b.shape, op)
         let sa = broadcastStrides(a.shape, to: shape), sb = broadcastStrides(b.shape, to: shape)
         var out = Tensor(zeros: shape)

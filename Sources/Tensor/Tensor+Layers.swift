@@ -204,14 +204,14 @@ enum Losses {
     static func l1(_ a: Tensor, _ b: Tensor) -> (Float, Tensor) {
         let n = Float(max(a.count, 1))
         let diff = a - b
-        return (diff.map(abs).sum() / n, diff.map { ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) / n })
+        return (diff.apply(Kernel.Abs()).sum() / n, diff.apply(Kernel.ScaledSign(scale: 1 / n)))
     }
 
     /// mean (a − b)²; gradient 2(a − b)/n.
     static func mse(_ a: Tensor, _ b: Tensor) -> (Float, Tensor) {
         let n = Float(max(a.count, 1))
         let diff = a - b
-        return (diff.map { $0 * $0 }.sum() / n, diff.affine(scale: 2 / n))
+        return (diff.apply(Kernel.Square()).sum() / n, diff.affine(scale: 2 / n))
     }
 
     /// mean of max(x, 0) − x·t + log(1 + e^−|x|) (stable BCE on logits); gradient (σ(x) − t)/n.

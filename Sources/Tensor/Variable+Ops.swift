@@ -6,24 +6,24 @@ extension Variable {
 
     public func relu() -> Variable {
         let x = self
-        return Variable.make(value.relu(), [x]) { g in x.accumulate(g.zipMap(x.value, "relu'") { $1 > 0 ? $0 : 0 }) }
+        return Variable.make(value.relu(), [x]) { g in x.accumulate(g.apply(x.value, "relu'", Kernel.ReLUGrad())) }
     }
 
     public func leakyReLU(_ slope: Float = 0.01) -> Variable {
         let x = self
         return Variable.make(value.leakyReLU(slope), [x]) { g in
-            x.accumulate(g.zipMap(x.value, "leakyReLU'") { $1 > 0 ? $0 : slope * $0 })
+            x.accumulate(g.apply(x.value, "leakyReLU'", Kernel.LeakyGrad(slope: slope)))
         }
     }
 
     public func sigmoid() -> Variable {
         let x = self, y = value.sigmoid()
-        return Variable.make(y, [x]) { g in x.accumulate(g.zipMap(y, "sigmoid'") { $0 * $1 * (1 - $1) }) }
+        return Variable.make(y, [x]) { g in x.accumulate(g.apply(y, "sigmoid'", Kernel.SigmoidGrad())) }
     }
 
     public func tanh() -> Variable {
         let x = self, y = value.tanh()
-        return Variable.make(y, [x]) { g in x.accumulate(g.zipMap(y, "tanh'") { $0 * (1 - $1 * $1) }) }
+        return Variable.make(y, [x]) { g in x.accumulate(g.apply(y, "tanh'", Kernel.TanhGrad())) }
     }
 
     // MARK: - Arithmetic (same-rank broadcasting: an extent of 1 repeats)
