@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media"], swiftSettings: hotLoops),
-        .target(name: "Corpus", dependencies: ["Media", "Features", "Metrics", "Alignment", "Restoration"],
+        .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
 
         // MARK: - Faces
