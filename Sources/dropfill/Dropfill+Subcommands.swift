@@ -11,5 +11,7 @@ extension Dropfill {
         TrainAlignCommand.self,
         DoctorCommand.self,
         BenchCommand.self,
+        RateCommand.self,
+        ReportCommand.self,
     ]
 }

@@ -1,0 +1,163 @@
+import CNcursesw
+import Foundation
+import Inspector
+
+/// Runs a `RatingSession` on a terminal backend: plays stimuli at their frame rate, feeds keys in, carries out
+/// effects (each rating stored in its own transaction the moment it is confirmed, sound started and stopped).
+public enum SessionRunner {
+    /// Runs until the rater quits or the session ends. `fastPlayback` plays every video to its end at once (scripted
+    /// backends in tests); `stopWhenIdle` returns when a scripted backend has no more events.
+    @discardableResult
+    public static func run(_ session: inout RatingSession, backend: any TerminalBackend, store: RatingStore?, info: SessionInfo,
+                           audio: AudioPlayer? = nil, fastPlayback: Bool = false, stopWhenIdle: Bool = false,
+                           now: () -> Date = Date.init) -> [CompletedRating] {
+        var saved: [CompletedRating] = []
+        var nextTick = Date.distantFuture
+        var dirty = true
+        session.exactColors = backend.supportsExactColors
+        defer { audio?.stop() }
+
+        func apply(_ effects: [SessionEffect]) -> Bool {
+            for e in effects {
+                switch e {
+                case .playAudio:
+                    if let track = session.media?.audio { audio?.play(track) }
+                    nextTick = now().addingTimeInterval(session.frameInterval)
+                case .stopAudio: audio?.stop()
+                case let .save(r):
+                    do {
+                        try store?.save(r, attributes: session.study.attributes, info: info)
+                        saved.append(r)
+                    } catch {
+                        audio?.stop()
+                        session.fail("the rating was not saved: \(error)")
+                    }
+                case .quit: return false
+                }
+            }
+            return true
+        }
+
+        while true {
+            if session.phase == .playing {
+                if fastPlayback {
+                    while session.phase == .playing { _ = apply(session.tick(now: now())) }
+                    dirty = true
+                } else if now() >= nextTick {
+                    _ = apply(session.tick(now: now()))
+                    nextTick = nextTick.addingTimeInterval(session.frameInterval)
+                    if nextTick < now() { nextTick = now().addingTimeInterval(session.frameInterval) }
+                    dirty = true
+                }
+            }
+            if dirty {
+                if let px = backend.cellPixels { session.cellPixels = px }
+                let size = backend.size
+                backend.present(session.render(width: size.width, height: size.height))
+                dirty = false
+            }
+            let timeout = session.phase == .playing ? max(0, Int(nextTick.timeIntervalSince(now()) * 1000)) : 500
+            guard let event = backend.nextEvent(timeoutMilliseconds: timeout) else {
+                if stopWhenIdle && session.phase != .playing { return saved }
+                continue
+            }
+            if event == .key(.ctrl("l")) { backend.invalidate() }
+            if case .resize = event { backend.invalidate() }
+            dirty = true
+            if !apply(session.handle(event, now: now())) { return saved }
+        }
+    }
+}
+
+/// Everything `dropfill rate` does: load the study, open the database, prepare the stimuli, check sound, open the
+/// terminal and run the session.
+public enum RatingLauncher {
+    public struct Options: Sendable {
+        public var studyPath: String
+        public var rater: String
+        public var databasePath: String?
+        public var cacheRoot: String?
+        public var graphics: GraphicsMode?
+        public var theme: String?
+        /// Run without sound even when a device exists.
+        public var silent: Bool
+        /// Order seed for a new rater (nil: a random one, stored).
+        public var orderSeed: UInt64?
+        public var softwareVersion: String
+
+        public init(studyPath: String, rater: String, databasePath: String? = nil, cacheRoot: String? = nil, graphics: GraphicsMode? = nil,
+                    theme: String? = nil, silent: Bool = false, orderSeed: UInt64? = nil, softwareVersion: String) {
+            self.studyPath = studyPath
+            self.rater = rater
+            self.databasePath = databasePath
+            self.cacheRoot = cacheRoot
+            self.graphics = graphics
+            self.theme = theme
+            self.silent = silent
+            self.orderSeed = orderSeed
+            self.softwareVersion = softwareVersion
+        }
+    }
+
+    /// What a finished (or interrupted) session did.
+    public struct Outcome: Sendable {
+        public var saved: Int
+        public var remaining: Int
+        public var total: Int
+        public var databasePath: String
+        public var failure: String?
+    }
+
+    /// The checks and preparation before the terminal is taken over; `note` reports progress on stderr.
+    public static func prepare(_ o: Options, note: (String) -> Void) throws(RatingError) -> (Study, RatingStore, RaterRecord, StimulusCache, AudioOutput) {
+        let raterID = try RaterID.validate(o.rater)
+        let study = try Study.load(path: o.studyPath)
+        let store = try RatingStore(path: o.databasePath ?? RatingStore.defaultPath())
+        let record = try store.rater(raterID, study: study, newSeed: o.orderSeed ?? UInt64.random(in: 0...UInt64(Int64.max)))
+        var audio = AudioOutput.detect()
+        if o.silent { audio = AudioOutput(aplay: nil, reason: "silent session asked for (--silent)") }
+        if !audio.available && !study.allowSilent {
+            throw .sessionUnavailable("\(audio.reason ?? "no sound"), and study \(study.name) does not allow silent sessions (set \"allow_silent\": true to allow them)")
+        }
+        let cache = StimulusCache(root: o.cacheRoot ?? StimulusCache.defaultRoot(), study: study)
+        let missing = cache.missing().count
+        if missing > 0 {
+            note("preparing \(missing) stimuli in \(cache.folder)")
+            try cache.prepare { done, total, what in note("  \(done)/\(total) \(what)") }
+        }
+        return (study, store, record, cache, audio)
+    }
+
+    /// Runs the whole session on the real terminal.
+    public static func run(_ o: Options, note: (String) -> Void) throws -> Outcome {
+        let (study, store, record, cache, audio) = try prepare(o, note: note)
+        guard record.nextPosition != nil else {
+            return Outcome(saved: 0, remaining: 0, total: record.order.count, databasePath: store.path, failure: nil)
+        }
+        if !audio.available { note("no sound: \(audio.reason ?? "unknown reason"); the study allows silent sessions, going on without") }
+        let (themes, _) = try InspectorLauncher.loadThemes(initial: o.theme)
+        let utf8 = InspectorLauncher.localeIsUTF8()
+        let env = ProcessInfo.processInfo.environment
+        let replies = o.graphics == nil ? GraphicsProbe.ask(timeout: 0.4) : nil
+        let detection = GraphicsProbe.detect(replies: replies, environment: env, terminfoColors: Int(dropfill_terminfo_colors(nil)), forced: o.graphics)
+        let colorterm = (env["COLORTERM"] ?? "").lowercased()
+        let exact = colorterm == "truecolor" || colorterm == "24bit" || detection.mode == .truecolor || (replies?.sixel ?? false)
+        let backend = try NcursesBackend(exactColors: exact)
+        defer { backend.shutdown() }
+        let info = SessionInfo(terminalColumns: backend.size.width, terminalRows: backend.size.height, graphics: detection.mode.rawValue,
+                               audio: audio.available, softwareVersion: o.softwareVersion)
+        let sessionKey = try store.startSession(raterKey: record.key, info: info)
+        let sampleRate = audio.available ? AudioOutput.sampleRate : nil
+        var session = RatingSession(study: study, record: record, sessionKey: sessionKey, graphics: detection.mode,
+                                    glyphs: utf8 ? .unicode : .ascii, theme: themes[0], audioNotice: audio.reason.map { $0 + " — the videos play silent" }) { s in
+            try StimulusMedia.load(path: cache.path(for: s), maxSide: study.maxSide, audioSampleRate: sampleRate)
+        }
+        let player = audio.aplay.map { AudioPlayer(aplay: $0) }
+        let saved = SessionRunner.run(&session, backend: backend, store: store, info: info, audio: player)
+        backend.shutdown()
+        var failure: String?
+        if case let .failed(m) = session.phase { failure = m }
+        let left = record.order.count - record.rated.count - saved.count
+        return Outcome(saved: saved.count, remaining: left, total: record.order.count, databasePath: store.path, failure: failure)
+    }
+}
