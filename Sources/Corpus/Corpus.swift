@@ -41,14 +41,16 @@ public struct Corpus: Sendable {
     /// Every clip, sorted by relative path.
     public let clips: [Clip]
 
-    /// Reads the corpus at `path` (a folder or one clip); `manifest` overrides the root's `manifest.tsv`.
+    /// Reads the corpus at `path` (a folder, one clip, or a manifest `.tsv` itself); `manifest` overrides the root's
+    /// `manifest.tsv`.
     public init(path: String, manifest: String? = nil) throws(CorpusError) {
         let fm = FileManager.default
         let rootURL = URL(fileURLWithPath: path).standardizedFileURL
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: rootURL.path, isDirectory: &isDir) else { throw .notFound(path) }
         root = rootURL.path
-        let manifestPath = manifest ?? (isDir.boolValue && fm.fileExists(atPath: rootURL.appendingPathComponent(Self.manifestName).path)
+        let isManifest = !isDir.boolValue && rootURL.pathExtension.lowercased() == "tsv"
+        let manifestPath = manifest ?? (isManifest ? rootURL.path : nil) ?? (isDir.boolValue && fm.fileExists(atPath: rootURL.appendingPathComponent(Self.manifestName).path)
             ? rootURL.appendingPathComponent(Self.manifestName).path : nil)
         var found: [Clip]
         if let manifestPath {

@@ -36,6 +36,9 @@ import Testing
         #expect(corpus.clips.count == 3)
         #expect(corpus.persons == ["grid-s1", "obama"])
         #expect(corpus.clips.allSatisfy { $0.path.hasPrefix(root.standardizedFileURL.path) })
+        // The manifest itself names the same corpus.
+        let direct = try Corpus(path: root.appendingPathComponent("manifest.tsv").path)
+        #expect(direct.clips.map(\.path) == corpus.clips.map(\.path))
     }
 
     @Test func manifestWithoutPersonColumnOrWithMissingClipIsAnError() throws {
