@@ -9,6 +9,7 @@ extension Dropfill {
         RestoreCommand.self,
         InspectCommand.self,
         TrainAlignCommand.self,
+        TrainRestoreCommand.self,
         DoctorCommand.self,
         BenchCommand.self,
         RateCommand.self,
