@@ -55,6 +55,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Comma-separated restoration methods (\(RestorerCatalog.all.joined(separator: ", "))).")
     var methods: String = RestorerCatalog.classical.joined(separator: ",")
 
+    @Option(help: "Folder with fenet.safetensors / fenet-noaudio.safetensors (default: the shipped SampleData/models).", completion: .directory)
+    var models: String?
+
     @Option(help: "Positions of the surviving frames: truth, or auto (estimated by --aligner).")
     var positions: String = "truth"
 
@@ -127,7 +130,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard let input else { return }
         let corpus = try CorpusSelection.select(path: input, manifest: manifest, split: split, seed: splitSeed)
-        let restorers = try RestorerCatalog.make(list: methods)
+        let restorers = try RestorerCatalog.make(list: methods, models: models)
         let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner) : nil
         guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
         let rates = try sweep.map { s in
