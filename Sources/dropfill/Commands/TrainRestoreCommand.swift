@@ -106,21 +106,51 @@ struct TrainRestoreCommand: ParsableCommand {
         let trainSide = try CorpusSelection.select(path: corpus, manifest: manifest, split: split, seed: splitSeed)
         let validationSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "validation", seed: splitSeed)
         let testSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "test", seed: splitSeed)
-        Progress.log("train-restore: loading \(trainSide.clips.count) training clip(s) at \(size)²")
-        let trainClips = try RestorationTraining.load(trainSide.clips, size: size, visualOnly: prefixes, noAudio: noAudio,
-                                                      maxFrames: maxFrames, progress: { Progress.log("  " + $0) })
-        let valClips = try RestorationTraining.load(validationSide?.clips ?? [], size: size, visualOnly: prefixes, noAudio: noAudio,
-                                                    maxFrames: maxFrames, progress: { Progress.log("  validation " + $0) })
-        guard !trainClips.isEmpty else { throw ValidationError("no training clip could be loaded") }
-
         let settings = FENetTrainingSettings(steps: total, batch: batch, learningRate: learningRate,
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, seed: seed)
         let trainer = try FENetTrainer(settings: settings)
         let ckpt = checkpoint ?? out + ".ckpt"
+        var lastValidation = (fenet: 0.0, blend: 0.0)
+        var trainNames = trainSide.clips.map(\.relativePath), valNames = validationSide?.clips.map(\.relativePath) ?? []
         if resume, FileManager.default.fileExists(atPath: ckpt) {
-            try trainer.loadCheckpoint(from: ckpt)
+            let meta = try trainer.loadCheckpoint(from: ckpt)
             Progress.log("resuming from \(ckpt) at step \(trainer.step)")
+            lastValidation = (Double(meta["fenet.validation_psnr_db"] ?? "") ?? 0, Double(meta["fenet.validation_blend_psnr_db"] ?? "") ?? 0)
+            trainNames = meta["fenet.train_clips"].map { $0.components(separatedBy: ", ") } ?? trainNames
         }
+        if trainer.step < total {
+            Progress.log("train-restore: loading \(trainSide.clips.count) training clip(s) at \(size)²")
+            let trainClips = try RestorationTraining.load(trainSide.clips, size: size, visualOnly: prefixes, noAudio: noAudio,
+                                                          maxFrames: maxFrames, progress: { Progress.log("  " + $0) })
+            let valClips = try RestorationTraining.load(validationSide?.clips ?? [], size: size, visualOnly: prefixes, noAudio: noAudio,
+                                                        maxFrames: maxFrames, progress: { Progress.log("  validation " + $0) })
+            guard !trainClips.isEmpty else { throw ValidationError("no training clip could be loaded") }
+            trainNames = trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }
+            valNames = valClips.map(\.name)
+            lastValidation = try train(trainer, total: total, trainClips: trainClips, valClips: valClips, checkpoint: ckpt,
+                                       settings: settings, trainNames: trainNames)
+        }
+        let metadata: [String: String] = [
+            "fenet.command": CommandLine.arguments.joined(separator: " "),
+            "fenet.variant": noAudio ? "fenet-noaudio" : "fenet",
+            "fenet.training": settingsJSON(settings),
+            "fenet.training_size": String(size),
+            "fenet.steps": String(trainer.step),
+            "fenet.wall_seconds_this_run": String(format: "%.0f", Date().timeIntervalSince(began)),
+            "fenet.train_clips": trainNames.joined(separator: ", "),
+            "fenet.validation_clips": valNames.joined(separator: ", "),
+            "fenet.test_clips_held_out": testSide?.clips.map(\.relativePath).joined(separator: ", ") ?? "",
+            "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
+            "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
+            "fenet.split_seed": String(splitSeed),
+        ]
+        try trainer.generator.save(path: out, metadata: metadata)
+        Progress.log("train-restore: wrote \(out) after \(trainer.step) steps (\(String(format: "%.0f", Date().timeIntervalSince(began))) s this run)")
+    }
+
+    /// The training loop: steps, progress lines, validation and a checkpoint every epoch; returns the last validation.
+    private func train(_ trainer: FENetTrainer, total: Int, trainClips: [FENetTrainingClip], valClips: [FENetTrainingClip],
+                       checkpoint ckpt: String, settings: FENetTrainingSettings, trainNames: [String]) throws -> (fenet: Double, blend: Double) {
         let sampler = FENetGapSampler(noAudio: noAudio)
         // A fixed validation set: 64 gaps of the validation clips (or of the training clips when there are none).
         var vg = SeededGenerator(seed: 12_345)
@@ -156,28 +186,14 @@ struct TrainRestoreCommand: ParsableCommand {
                 lastValidation = try trainer.validate(valBatches)
                 Progress.log(String(format: "epoch %d: validation PSNR %.2f dB (blend %.2f dB) on %d gaps of %@", done / stepsPerEpoch,
                                     lastValidation.fenet, lastValidation.blend, 64, valClips.isEmpty ? "training clips" : "validation clips"))
-                try trainer.saveCheckpoint(to: ckpt, metadata: ["fenet.training": settingsJSON(settings)])
+                try trainer.saveCheckpoint(to: ckpt, metadata: [
+                    "fenet.training": settingsJSON(settings), "fenet.train_clips": trainNames.joined(separator: ", "),
+                    "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
+                    "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
+                ])
             }
         }
-        if trainer.step > stepStart || !FileManager.default.fileExists(atPath: out) {
-            if lastValidation.fenet == 0 { lastValidation = try trainer.validate(valBatches) }
-        }
-        let metadata: [String: String] = [
-            "fenet.command": CommandLine.arguments.joined(separator: " "),
-            "fenet.variant": noAudio ? "fenet-noaudio" : "fenet",
-            "fenet.training": settingsJSON(settings),
-            "fenet.training_size": String(size),
-            "fenet.steps": String(trainer.step),
-            "fenet.wall_seconds_this_run": String(format: "%.0f", Date().timeIntervalSince(began)),
-            "fenet.train_clips": trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }.joined(separator: ", "),
-            "fenet.validation_clips": valClips.map(\.name).joined(separator: ", "),
-            "fenet.test_clips_held_out": testSide?.clips.map(\.relativePath).joined(separator: ", ") ?? "",
-            "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
-            "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
-            "fenet.split_seed": String(splitSeed),
-        ]
-        try trainer.generator.save(path: out, metadata: metadata)
-        Progress.log("train-restore: wrote \(out) after \(trainer.step) steps (\(String(format: "%.0f", Date().timeIntervalSince(began))) s this run)")
+        return lastValidation
     }
 
     private func settingsJSON(_ s: FENetTrainingSettings) -> String {
