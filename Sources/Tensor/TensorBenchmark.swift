@@ -176,8 +176,13 @@ public enum TensorBenchmark {
     /// Peak resident set size of this process so far (getrusage; ru_maxrss is in KiB on Linux).
     public static func maxRSSMegabytes() -> Double {
         var usage = rusage()
+        #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576  // bytes on Darwin
+        #endif
     }
 
     static func loadAverage() -> [Double] {
