@@ -53,7 +53,7 @@ public enum AliNetInputs {
         var ss: Float = 0
         for x in v { ss += (x - mean) * (x - mean) }
         let sd = (ss / Float(v.count)).squareRoot()
-        let inv: Float = sd > 1e-6 ? 1 / sd : 0
+        let inv: Float = sd > 1e-3 ? 1 / sd : 0  // flatter than a quarter grey level: a flat crop
         for i in v.indices { v[i] = (v[i] - mean) * inv }
     }
 

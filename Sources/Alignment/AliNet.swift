@@ -29,7 +29,7 @@ public struct AliNetConfiguration: Codable, Sendable, Equatable {
     /// Dimension of the common embedding space.
     public var embedding: Int
 
-    public static let currentArchitecture = "alinet-v1"
+    public static let currentArchitecture = "alinet-v2"
 
     public init(mouthHeight: Int = 32, mouthWidth: Int = 48, mouthRegion: [Double] = [0.2, 0.52, 0.8, 0.92],
                 audioContext: Int = 2, audioCoefficients: Int = 13, videoChannels: [Int] = [32, 64, 96],
@@ -109,7 +109,7 @@ public struct AliNetConfiguration: Codable, Sendable, Equatable {
 
 // MARK: - Network
 
-/// One encoder: 3×3 conv blocks (conv, batch norm, ReLU, optional 2×2 max pooling), then FC–ReLU–FC into the
+/// One encoder: 3×3 conv blocks (conv, batch norm, ReLU, optional 2×2 max pooling), then FC–ReLU–FC–BN into the
 /// embedding space (a small VGG-M-like trunk, Fig. 6).
 public final class AliEncoder: Module {
     let convs: [Conv2d]
@@ -117,9 +117,12 @@ public final class AliEncoder: Module {
     let pools: [Bool]
     let fc1: Linear
     let fc2: Linear
+    /// Batch norm over the embedding's dimensions: keeps both modalities at one scale (no collapse towards the
+    /// margin, fewer "hub" embeddings close to everything).
+    let outNorm: BatchNorm2d
 
     public var parameters: [Parameter] {
-        zip(convs, norms).flatMap { $0.parameters + $1.parameters } + fc1.parameters + fc2.parameters
+        zip(convs, norms).flatMap { $0.parameters + $1.parameters } + fc1.parameters + fc2.parameters + outNorm.parameters
     }
 
     init(name: String, channels: [Int], pools: [Bool], flat: Int, hidden: Int, embedding: Int,
@@ -137,6 +140,7 @@ public final class AliEncoder: Module {
         self.pools = pools
         fc1 = Linear(name: "\(name).fc1", inFeatures: flat, outFeatures: hidden, generator: &generator)
         fc2 = Linear(name: "\(name).fc2", inFeatures: hidden, outFeatures: embedding, generator: &generator)
+        outNorm = BatchNorm2d(name: "\(name).bn_out", channels: embedding)
     }
 
     /// Training forward pass on a tape ([N, 1, H, W] → [N, embedding]); batch norm uses batch statistics.
@@ -146,7 +150,9 @@ public final class AliEncoder: Module {
             h = norms[i](try convs[i](h)).relu()
             if pools[i] { h = h.maxPool2d(kernel: 2) }
         }
-        return try fc2(try fc1(h.flattened()).relu())
+        let e = try fc2(try fc1(h.flattened()).relu())
+        let n = e.shape[0], d = e.shape[1]
+        return try outNorm(try e.reshaped([n, d, 1, 1])).reshaped([n, d])
     }
 
     /// Inference ([N, 1, H, W] → [N, embedding]); batch norm uses running statistics.
@@ -156,7 +162,9 @@ public final class AliEncoder: Module {
             h = norms[i](try convs[i](h)).relu()
             if pools[i] { h = h.maxPool2d(kernel: 2) }
         }
-        return try fc2(try fc1(h).relu())
+        let e = try fc2(try fc1(h).relu())
+        let n = e.shape[0], d = e.shape[1]
+        return try outNorm(try e.reshaped([n, d, 1, 1])).reshaped([n, d])
     }
 }
 

@@ -10,11 +10,21 @@ public struct AliNetCalibration: Codable, Sendable, Equatable {
     public var continuity: ContinuityPrior?
     /// β of the threshold baseline (distance units).
     public var thresholdBeta: Float
+    /// T of the posterior-median retrieval (distance units; nil: not fitted, 1 is used).
+    public var temperature: Double?
+    /// The retrieval `aligner` uses: the best on the held-out calibration clips (nil: `dp-prior-visual`).
+    public var best: AliNetRetrieval?
+    /// Standardise every column of D over the frames (see `AliNetModel.distances`); nil = no.
+    public var normaliseColumns: Bool?
 
-    public init(lambda: Double = 0.1, continuity: ContinuityPrior? = nil, thresholdBeta: Float = 1) {
+    public init(lambda: Double = 0.1, continuity: ContinuityPrior? = nil, thresholdBeta: Float = 1,
+                temperature: Double? = nil, best: AliNetRetrieval? = nil, normaliseColumns: Bool? = nil) {
+        self.normaliseColumns = normaliseColumns
         self.lambda = lambda
         self.continuity = continuity
         self.thresholdBeta = thresholdBeta
+        self.temperature = temperature
+        self.best = best
     }
 }
 
@@ -93,6 +103,10 @@ public final class AliNetModel: @unchecked Sendable {
 
     /// D (Eq. 8) between k surviving frames' mouth crops (standardised, from `AliNetInputs.mouth`; the mean crop
     /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`).
+    ///
+    /// With `calibration.normaliseColumns` (ours), every column j is standardised over the k frames,
+    /// D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to every frame (a "hub",
+    /// typically silence near the centre of the space) no longer attracts them all.
     public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int) throws -> DistanceMatrix {
         let c = configuration
         guard mouths.count == k * c.mouthSize else { throw AlignmentError.shapeMismatch("\(mouths.count) mouth values for \(k) crops") }
@@ -100,7 +114,20 @@ public final class AliNetModel: @unchecked Sendable {
         let centred = AliNetInputs.subtracting(AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize), from: mouths)
         let a = try network.embedMouths(centred, count: k)
         let b = try network.embedSegments(segments, count: n)
-        return try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding)
+        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding)
+        guard calibration.normaliseColumns == true, k >= 2 else { return d }
+        var v = d.values
+        for j in 0..<n {
+            var mean: Float = 0
+            for i in 0..<k { mean += v[i * n + j] }
+            mean /= Float(k)
+            var ss: Float = 0
+            for i in 0..<k { ss += (v[i * n + j] - mean) * (v[i * n + j] - mean) }
+            let sd = (ss / Float(k)).squareRoot()
+            let inv: Float = sd > 1e-6 ? 1 / sd : 0
+            for i in 0..<k { v[i * n + j] = (v[i * n + j] - mean) * inv }
+        }
+        return try DistanceMatrix(rows: k, columns: n, values: v)
     }
 
     /// The estimator called `kind` with this model's calibration (`dp-prior` with `continuity` uses the visual
@@ -112,6 +139,7 @@ public final class AliNetModel: @unchecked Sendable {
         case .dpPriorVisual:
             PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda, continuity: calibration.continuity))
         case .threshold: ThresholdEstimator(beta: calibration.thresholdBeta)
+        case .posterior: PosteriorMedianEstimator(temperature: calibration.temperature ?? 1)
         }
     }
 
@@ -137,4 +165,6 @@ public enum AliNetRetrieval: String, Sendable, CaseIterable, Codable {
     case dpPriorVisual = "dp-prior-visual"
     /// Ali-Net_threshold.
     case threshold
+    /// Posterior median of every frame (minimum expected Ali_b), see `PosteriorMedianEstimator`.
+    case posterior
 }

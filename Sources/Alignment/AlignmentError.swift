@@ -22,6 +22,8 @@ public enum AlignmentError: Error, CustomStringConvertible, Equatable {
     case invalidSetting(String)
     /// A model file made for another architecture or settings than the one asked for (Ali-Net).
     case incompatibleModel(String)
+    /// The audio ends before the video: slots cannot be laid out from it.
+    case audioShorterThanVideo(audio: Double, video: Double)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum AlignmentError: Error, CustomStringConvertible, Equatable {
         case let .missingInput(s): "missing input: \(s)"
         case let .invalidSetting(s): "invalid alignment setting: \(s)"
         case let .incompatibleModel(s): "incompatible alignment model: \(s)"
+        case let .audioShorterThanVideo(a, v):
+            "the audio (\((a * 1000).rounded() / 1000) s) is shorter than the video (\((v * 1000).rounded() / 1000) s); slots come from the audio"
         }
     }
 }

@@ -133,8 +133,23 @@ public enum AlignmentTraining {
     /// `fitClips` drop patterns) and its weight μ, and the threshold β, each chosen by the lowest mean Ali_b on
     /// `scoreClips`. λ stays at its default (under Bernoulli drops the geometric prior is constant, see
     /// `GapPrior.geometric`).
+    /// Everything is fitted twice, with and without column normalisation of D, and the better is kept.
     public static func calibrate(model: AliNetModel, fitClips: [AliNetTrainingClip], scoreClips: [AliNetTrainingClip],
                                  rate: Double, seeds: Int, progress: (String) -> Void = { _ in }) throws -> AliNetCalibration {
+        var results: [(AliNetCalibration, Double)] = []
+        for normalise in [false, true] {
+            model.calibration.normaliseColumns = normalise
+            progress("calibrating with column normalisation \(normalise ? "on" : "off")")
+            results.append(try calibrateOnce(model: model, fitClips: fitClips, scoreClips: scoreClips, rate: rate, seeds: seeds,
+                                             progress: progress))
+        }
+        let best = results.min { $0.1 < $1.1 } ?? results[0]
+        model.calibration = best.0
+        return best.0
+    }
+
+    static func calibrateOnce(model: AliNetModel, fitClips: [AliNetTrainingClip], scoreClips: [AliNetTrainingClip],
+                              rate: Double, seeds: Int, progress: (String) -> Void) throws -> (AliNetCalibration, Double) {
         let size = model.configuration.mouthSize
         var changes: [Double] = [], gaps: [Int] = []
         var allDistances: [Float] = []
@@ -174,7 +189,7 @@ public enum AlignmentTraining {
         if let line = try? ContinuityPrior.fit(changes: changes, gaps: gaps, weight: 0) {
             progress(String(format: "continuity line: gap ≈ %.3f + %.3f·change (%d pairs)", line.intercept, line.slope, changes.count))
             var best = (weight: 0.0, bias: Double.infinity)
-            let scale = Double(sorted.isEmpty ? 1 : sorted[sorted.count / 2])
+            let scale = sorted.isEmpty ? 1 : max(1e-6, Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10]))
             for w in [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2] {
                 calibration.continuity = ContinuityPrior(weight: w * scale, intercept: line.intercept, slope: line.slope)
                 model.calibration = calibration
@@ -184,8 +199,30 @@ public enum AlignmentTraining {
             }
             calibration.continuity = ContinuityPrior(weight: best.weight, intercept: line.intercept, slope: line.slope)
         }
+        // Posterior-median temperature T, relative to the spread of the distances.
+        if !sorted.isEmpty {
+            let spread = Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10])
+            var best = (t: 1.0, bias: Double.infinity)
+            for f in [0.003, 0.01, 0.03, 0.1, 0.3, 1.0] {
+                calibration.temperature = max(1e-6, f * spread)
+                model.calibration = calibration
+                let b = try bias(model: model, retrieval: .posterior, clips: scoreClips, rate: rate, seeds: seeds).mean
+                progress(String(format: "calibrate posterior T=%.4f: Ali_b %.2f", f * spread, b))
+                if b < best.bias { best = (max(1e-6, f * spread), b) }
+            }
+            calibration.temperature = best.t
+        }
+        // The retrieval `aligner` uses: the best on the scoring clips.
         model.calibration = calibration
-        return calibration
+        var choice = (kind: AliNetRetrieval.dpPriorVisual, bias: Double.infinity)
+        for kind in [AliNetRetrieval.posterior, .dpPriorVisual, .dpPrior, .dp] {
+            let b = try bias(model: model, retrieval: kind, clips: scoreClips, rate: rate, seeds: seeds).mean
+            if b < choice.bias { choice = (kind, b) }
+        }
+        calibration.best = choice.kind
+        progress(String(format: "best: %@ (Ali_b %.2f)", choice.kind.rawValue, choice.bias))
+        model.calibration = calibration
+        return (calibration, choice.bias)
     }
 }
 
@@ -227,7 +264,7 @@ public final class AlignmentTrainingRun {
     }
 
     /// Runs the remaining epochs (from the checkpoint when `resume`), stopping early when `shouldStop` turns true
-    /// (a checkpoint is written first). Returns the epochs run in this call.
+    /// (a checkpoint is written first). Validation: `posterior` on column-normalised distances. Returns the epochs run in this call.
     @discardableResult
     public func run(resume: Bool, shouldStop: () -> Bool = { false }, log: (String) -> Void,
                     epochDone: (EpochReport) -> Void = { _ in }) throws -> [EpochReport] {
@@ -260,7 +297,14 @@ public final class AlignmentTrainingRun {
                                      validation: nil, seconds: Date().timeIntervalSince(t0))
             var meta = provenance(epoch: epoch + 1, elapsed: Date().timeIntervalSince(began))
             if !validation.isEmpty {
-                let v = try AlignmentTraining.bias(model: model, retrieval: .dp, clips: validation,
+                // Column-normalised distances, posterior median at T = 0.1 × their spread (p90 − p10) on the
+                // first validation clip: the retrieval the calibration usually picks, cheap enough for every epoch.
+                model.calibration.normaliseColumns = true
+                let first = validation[0]
+                let sample = try model.distances(mouths: first.mouths, frameCount: first.count, segments: first.segments,
+                                                 slotCount: first.count).values.sorted()
+                model.calibration.temperature = max(1e-6, 0.1 * Double(sample[sample.count * 9 / 10] - sample[sample.count / 10]))
+                let v = try AlignmentTraining.bias(model: model, retrieval: .posterior, clips: validation,
                                                    rate: settings.validationRate, seeds: settings.validationSeeds)
                 report.validation = v
                 if v.mean < best {
@@ -295,5 +339,55 @@ public final class AlignmentTrainingRun {
         encoder.outputFormatting = [.sortedKeys]
         if let s = try? encoder.encode(settings) { meta["alinet.training"] = String(decoding: s, as: UTF8.self) }
         return meta
+    }
+}
+
+// MARK: - Prepared-data cache
+
+extension AlignmentTraining {
+    /// Writes prepared clips to a safetensors file (mouth crops and segments per clip), so later runs skip decoding
+    /// and face detection.
+    public static func saveCache(_ clips: [AliNetTrainingClip], configuration: AliNetConfiguration, to path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for (i, c) in clips.enumerated() {
+            tensors["clip\(i).mouths"] = try Tensor(shape: [c.count, configuration.mouthSize], scalars: c.mouths)
+            tensors["clip\(i).segments"] = try Tensor(shape: [c.count, configuration.segmentSize], scalars: c.segments)
+        }
+        let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        try SafeTensors.write(tensors: tensors, metadata: ["names": clips.map(\.name).joined(separator: "\n"), "config": config],
+                              to: path)
+    }
+
+    /// Reads clips written by `saveCache` when the file exists and was made with `configuration` for exactly
+    /// `names`; nil otherwise.
+    public static func loadCache(path: String, names: [String], configuration: AliNetConfiguration,
+                                 seed: UInt64) throws -> [AliNetTrainingClip]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let file = try SafeTensors.read(path: path)
+        guard file.metadata["names"] == names.joined(separator: "\n"),
+              let json = file.metadata["config"],
+              let config = try? JSONDecoder().decode(AliNetConfiguration.self, from: Data(json.utf8)),
+              config == configuration else { return nil }
+        return try names.enumerated().map { i, name in
+            guard let m = file.tensors["clip\(i).mouths"], let s = file.tensors["clip\(i).segments"] else {
+                throw AlignmentError.shapeMismatch("cache \(path) lacks clip \(i)")
+            }
+            return try AliNetTrainingClip(name: name, mouths: m.scalars, segments: s.scalars, count: m.shape[0],
+                                          configuration: configuration, seed: seed &+ UInt64(i))
+        }
+    }
+
+    /// `prepare`, through the cache file at `cachePath` when given (read if it matches, else written).
+    public static func prepare(_ clips: [Clip], settings: AlignmentTrainingSettings, cachePath: String?,
+                               progress: (String) -> Void = { _ in }) throws -> [AliNetTrainingClip] {
+        guard let cachePath, !clips.isEmpty else { return try prepare(clips, settings: settings, progress: progress) }
+        if let cached = try? loadCache(path: cachePath, names: clips.map(\.relativePath), configuration: settings.configuration,
+                                       seed: settings.seed) {
+            progress("read \(cached.count) prepared clips from \(cachePath)")
+            return cached
+        }
+        let prepared = try prepare(clips, settings: settings, progress: progress)
+        try saveCache(prepared, configuration: settings.configuration, to: cachePath)
+        return prepared
     }
 }

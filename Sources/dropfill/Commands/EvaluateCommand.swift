@@ -61,8 +61,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Positions of the surviving frames: truth, or auto (estimated by --aligner).")
     var positions: String = "truth"
 
-    @Option(help: "Aligner for --positions auto (\(AlignerCatalog.modelFree.joined(separator: ", "))).")
+    @Option(help: "Aligner for --positions auto (\(AlignerCatalog.all.joined(separator: ", "))).")
     var aligner: String = "uniform"
+
+    @Option(help: "Ali-Net model file for --aligner (default: SampleData/models/alinet.safetensors).", completion: .file())
+    var alignerModel: String?
 
     @Option(help: "Frame crop: face, center or none.")
     var crop: String = "face"
@@ -131,7 +134,7 @@ struct EvaluateCommand: ParsableCommand {
         guard let input else { return }
         let corpus = try CorpusSelection.select(path: input, manifest: manifest, split: split, seed: splitSeed)
         let restorers = try RestorerCatalog.make(list: methods, models: models)
-        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner) : nil
+        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner, model: alignerModel) : nil
         guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
         let rates = try sweep.map { s in
             try s.split(separator: ",").map { part -> Double in
@@ -147,7 +150,7 @@ struct EvaluateCommand: ParsableCommand {
                 drop: DropSettings(model: model, rate: r, seed: seed, burstLength: burstLength), seeds: seeds,
                 preparation: ClipPreparation(crop: ClipPreparation.Crop(rawValue: crop) ?? .face, size: size, maxFrames: maxFrames),
                 convention: MetricConvention(color: convention == "luma" ? .lumaBT601 : .rgb, roundTo8Bit: !noRounding),
-                positions: positions == "truth" ? "truth" : aligner)
+                positions: positions == "truth" ? "truth" : aligner + (alignerModel.map { "@" + $0 } ?? ""))
             let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name))
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
                 ?? Self.defaultStateRoot.appendingPathComponent(key.hash)

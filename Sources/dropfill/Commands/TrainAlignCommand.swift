@@ -17,8 +17,8 @@ struct TrainAlignCommand: ParsableCommand {
             a square face crop per clip (--size), a grey mouth crop per frame, MFCC segments per frame slot. Training
             draws minibatches of frames: anchor = the mouth crop, positive = its own slot's audio segment, negatives =
             a segment of the same clip's shuffled audio (the paper's interfering audio) and a segment 1–5 slots away
-            (hard negatives for fine timing). After every epoch: the validation split's Ali_b with the plain DP
-            (rate --validation-rate, 5 drop seeds), a checkpoint (MODEL.checkpoint) and, when validation improved,
+            (hard negatives for fine timing). After every epoch: the validation split's Ali_b (posterior median on
+            column-normalised distances, drop rate 0.87, 5 drop seeds), a checkpoint (MODEL.checkpoint) and, when validation improved,
             the model file. At the end the retrieval stage is calibrated on the training and validation clips
             (threshold β, continuity line and weight) and stored in the model file.
             Ctrl-C writes the checkpoint and stops; --resume continues from it.
@@ -68,6 +68,12 @@ struct TrainAlignCommand: ParsableCommand {
     @Option(help: "Training seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "Keep the prepared clips (mouth crops, audio segments) in this folder and reuse them.", completion: .directory)
+    var cache: String?
+
+    @Option(help: "Weight of the hard-negative triplet term (0: only the paper's shuffled-audio negatives).")
+    var hardWeight: Float = 1
+
     @Flag(help: "Skip the calibration of the retrieval stage at the end.")
     var noCalibration = false
 
@@ -95,8 +101,11 @@ struct TrainAlignCommand: ParsableCommand {
             : []
         let log: (String) -> Void = { Progress.log($0) }
         log("Ali-Net: \(trainCorpus.clips.count) training clips, \(validationClips.count) validation clips")
-        let train = try AlignmentTraining.prepare(trainCorpus.clips, settings: settings, progress: log)
-        let validation = try AlignmentTraining.prepare(validationClips, settings: settings, progress: log)
+        if let cache { try? FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true) }
+        let cacheFile = { (part: String) in cache.map { "\($0)/alinet-\(part)-\(split)-\(splitSeed)-\(size)-c\(context).safetensors" } }
+        let train = try AlignmentTraining.prepare(trainCorpus.clips, settings: settings, cachePath: cacheFile("train"), progress: log)
+        let validation = try AlignmentTraining.prepare(validationClips, settings: settings, cachePath: cacheFile("validation"),
+                                                       progress: log)
         let frames = train.reduce(0) { $0 + $1.count }
         let network = try AliNet(configuration: config)
         let gflop = config.gflopPerEmbedding
@@ -117,6 +126,7 @@ struct TrainAlignCommand: ParsableCommand {
         if let commit = Self.gitCommit() { metadata["alinet.git_commit"] = commit }
         let runner = try AlignmentTrainingRun(settings: settings, train: train, validation: validation, outputPath: out,
                                               metadata: metadata)
+        runner.trainer.hardNegativeWeight = hardWeight
         signal(SIGINT) { _ in trainAlignInterrupted = 1 }
         try runner.run(resume: resume, shouldStop: { trainAlignInterrupted != 0 }, log: log) { r in
             var line = String(format: "epoch %d/%d  loss %.4f  triplet accuracy %.1f%%  %.1fs", r.epoch, epochs, r.loss,
