@@ -8,6 +8,7 @@ extension Dropfill {
         EvaluateCommand.self,
         RestoreCommand.self,
         InspectCommand.self,
+        AlignCommand.self,
         TrainAlignCommand.self,
         TrainRestoreCommand.self,
         DoctorCommand.self,
