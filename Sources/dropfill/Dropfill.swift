@@ -10,9 +10,11 @@ struct Dropfill: AsyncParsableCommand {
         abstract: "Restore the frames a talking-head video lost in transit, from its audio and the frames that survived.",
         discussion: """
             A typical session:
-              dropfill probe clip.mp4                       what the file holds, and its timestamp gaps
-              dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87
-              dropfill evaluate clip.mp4 --rate 0.87        score every restoration method against the truth
+              dropfill probe clip.mp4                  streams, counts, timestamp gaps
+              dropfill drop clip.mp4 -o d.mp4          simulate 87% frame loss
+              dropfill restore d.mp4 -o r.mp4          put the lost frames back
+              dropfill evaluate clip.mp4               score every method against the truth
+              dropfill inspect clip.mp4                step through it in the terminal
             """,
         version: DropfillVersion.string,
         subcommands: Dropfill.allSubcommands
