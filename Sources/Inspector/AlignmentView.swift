@@ -79,7 +79,7 @@ public enum AlignmentView {
             let barY = w.y
             HeatmapView.colorBar(into: &buf, x: w.rect.x, y: barY, width: min(20, w.rect.width), map: theme.colormap)
             w.skip()
-            w.line(&buf, "\(Fmt.num(Double(r.lowerBound), 2)) low → \(Fmt.num(Double(r.upperBound), 2)) high  (\(theme.colormap.name))", muted)
+            w.line(&buf, "\(Fmt.num(Double(r.lowerBound), 2)) → \(Fmt.num(Double(r.upperBound), 2))  (\(theme.colormap.name))", muted)
         }
         w.skip()
         buf.write(String(g.predicted), x: w.rect.x, y: w.y, theme.style(.predicted, [.bold]))
@@ -94,7 +94,7 @@ public enum AlignmentView {
         w.skip()
         w.line(&buf, "aligner    \(alignment.name)", text)
         let rate = 1 - Double(session.k) / Double(session.n)
-        w.line(&buf, "frames     \(session.k) of \(session.n) (\(Fmt.num(rate * 100, 1))% lost)", text)
+        w.line(&buf, "frames     \(session.k)/\(session.n) (\(Fmt.num(rate * 100, 0))% lost)", text)
         if let s = state.score {
             w.line(&buf, "Ali_b      \(s.positionBias)", text)
             w.line(&buf, "exact      \(Fmt.num(s.exactShare * 100, 1))% (\(session.k - s.wrong)/\(session.k))", text)

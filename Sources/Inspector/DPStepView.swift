@@ -100,7 +100,7 @@ public enum DPStepView {
         let text = theme.style(.foreground), muted = theme.style(.muted), title = theme.style(.accent, [.bold])
         var w = PanelWriter(CellRect(x: rect.x + 2, y: rect.y, width: rect.width - 2, height: rect.height))
         w.line(&buf, "DP retrieval (Eq. 10, Fig. 7)", title)
-        w.line(&buf, "DP(i,j) = D(i,j) + min DP(i-1,0:j)", muted)
+        w.line(&buf, "DP(i,j)=D(i,j)+min DP(i-1,0:j)", muted)
         w.skip()
         w.line(&buf, "rows filled  \(step) of \(trace.rows)", text)
         let i = step - 1, j = state.slot

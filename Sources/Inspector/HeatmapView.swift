@@ -65,6 +65,7 @@ public struct HeatmapGeometry: Sendable, Equatable {
     /// The geometry for `state` in `rect`, with the first column and row moved so the cursor stays visible.
     public static func make(state: inout InspectorState, k: Int, n: Int, rect: CellRect) -> HeatmapGeometry {
         let zoom = state.zoomToFit ? fitZoom(n: n, width: rect.width) : state.zoom
+        if state.zoomToFit { state.zoom = zoom }
         let cellsPerColumn = zoom >= 1 ? Int(zoom) : 1
         let columnsPerCell = zoom >= 1 ? 1 : Int((1 / zoom).rounded())
         let rowHeight = max(1, min(3, rect.height / max(1, k)))
@@ -169,10 +170,12 @@ public enum HeatmapView {
             let step = tickStep(columns: cols, width: g.rect.width)
             var j = (g.firstColumn + step - 1) / step * step
             var lastEnd = g.rect.x - 1
+            let cursorX = g.x(ofColumn: state.slot) ?? -10
             while j < g.firstColumn + cols {
                 if let x = g.x(ofColumn: j), x > lastEnd {
                     let label = String(j)
-                    if x + label.count <= g.rect.maxX { lastEnd = x + buf.write(label, x: x, y: yAxis, axis) }
+                    let clear = cursorX < x - 1 || cursorX > x + label.count
+                    if clear, x + label.count <= g.rect.maxX { lastEnd = x + buf.write(label, x: x, y: yAxis, axis) }
                 }
                 j += step
             }

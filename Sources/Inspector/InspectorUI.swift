@@ -59,6 +59,7 @@ public struct InspectorUI: Sendable {
         }
         StatusBar.draw(into: &buf, y: l.status.y, state: state)
         if state.showHelp { HelpOverlay.draw(into: &buf, state: state) }
+        if state.glyphs == .ascii { buf.foldToASCII() }
         return buf
     }
 

@@ -118,17 +118,20 @@ public enum Keymap {
     /// "←/h" for a binding.
     public static func keyLabel(_ b: KeyBinding) -> String { b.keys.map(\.label).joined(separator: "/") }
 
-    /// The help overlay's lines: a group title, then "  keys  description" rows.
+    /// Width of the group column in `helpLines()`.
+    public static let helpGroupWidth = (groups.map(\.count).max() ?? 0) + 2
+
+    /// The help overlay's lines, one per binding: "group  keys  description", the group named on its first line.
     public static func helpLines() -> [String] {
         let w = bindings.map { keyLabel($0).count }.max() ?? 0
         var lines: [String] = []
-        for g in groups {
-            if !lines.isEmpty { lines.append("") }
-            lines.append(g)
-            for b in bindings where b.group == g {
-                let label = keyLabel(b)
-                lines.append("  " + label + String(repeating: " ", count: w - label.count + 2) + b.help)
-            }
+        var last = ""
+        for b in bindings {
+            let group = b.group == last ? "" : b.group
+            last = b.group
+            let label = keyLabel(b)
+            lines.append(group + String(repeating: " ", count: helpGroupWidth - group.count) + label
+                         + String(repeating: " ", count: w - label.count + 2) + b.help)
         }
         return lines
     }

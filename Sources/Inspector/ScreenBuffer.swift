@@ -200,6 +200,31 @@ public struct ScreenBuffer: Sendable {
     /// Removes image placements that overlap `rect` (an overlay drawn on top hides them).
     public mutating func removeImages(overlapping rect: CellRect) { images.removeAll { $0.rect.intersects(rect) } }
 
+    /// Replaces every non-ASCII character with an ASCII look-alike, for terminals without UTF-8 (LC_ALL=C):
+    /// text written with arrows, dashes or symbols stays legible instead of turning into mojibake.
+    public mutating func foldToASCII() {
+        for i in cells.indices where !cells[i].char.isASCII {
+            let c: Unicode.Scalar
+            switch cells[i].char {
+            case "→", "▶", "▸": c = ">"
+            case "←": c = "<"
+            case "—", "–", "─", "−": c = "-"
+            case "│", "┃": c = "|"
+            case "·", "•": c = "."
+            case "×", "✗": c = "x"
+            case "▲", "↑": c = "^"
+            case "▼", "↓": c = "v"
+            case "∞": c = "~"
+            case "●", "◆", "█", "▀": c = "#"
+            case "○": c = "o"
+            case "≤": c = "<"
+            case "≥": c = ">"
+            default: c = "?"
+            }
+            cells[i].char = c
+        }
+    }
+
     /// Row `y` as text (trailing blanks kept).
     public func line(_ y: Int) -> String {
         var s = String.UnicodeScalarView()

@@ -55,6 +55,11 @@ public final class SixelEncoder {
 
     /// Decodes a sixel sequence back to RGB (libsixel's `sixel_decode_raw`).
     public static func decode(_ data: [UInt8]) throws(InspectorError) -> RGBImage {
+        // A sixel sequence opens with DCS (ESC P or 0x90), parameters, then "q".
+        let body = data.starts(with: [0x1B, UInt8(ascii: "P")]) ? data.dropFirst(2) : (data.first == 0x90 ? data.dropFirst(1) : [])
+        guard let q = body.firstIndex(where: { !(($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ";")) }), body[q] == UInt8(ascii: "q") else {
+            throw .sixelFailed("not a sixel sequence (no DCS … q introducer)")
+        }
         var input = data
         var pixels: UnsafeMutablePointer<UInt8>?
         var palette: UnsafeMutablePointer<UInt8>?

@@ -38,7 +38,7 @@ public enum HelpOverlay {
         let theme = state.theme
         let lines = Keymap.helpLines()
         let width = min(buf.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-        let height = min(buf.height - 2, lines.count + 4)
+        let height = min(buf.height - 1, lines.count + 3)
         let rect = CellRect(x: (buf.width - width) / 2, y: max(0, (buf.height - 1 - height) / 2), width: width, height: height)
         buf.removeImages(overlapping: rect)
         let style = theme.style(.helpForeground, bg: .helpBackground)
@@ -53,10 +53,11 @@ public enum HelpOverlay {
             buf.set(rect.maxX - 1, y, Cell(g.vertical, style))
         }
         buf.write(" Keys — Esc or ? closes ", x: rect.x + 2, y: rect.y, theme.style(.accent, bg: .helpBackground, [.bold]))
+        let groupStyle = theme.style(.accent, bg: .helpBackground, [.bold])
         for (r, line) in lines.enumerated() where r < rect.height - 3 {
-            let isGroup = !line.hasPrefix(" ") && !line.isEmpty
-            buf.write(line, x: rect.x + 2, y: rect.y + 2 + r,
-                      isGroup ? theme.style(.accent, bg: .helpBackground, [.bold]) : style, maxWidth: rect.width - 4)
+            let y = rect.y + 2 + r
+            buf.write(line, x: rect.x + 2, y: y, style, maxWidth: rect.width - 4)
+            buf.write(String(line.prefix(Keymap.helpGroupWidth)), x: rect.x + 2, y: y, groupStyle, maxWidth: rect.width - 4)
         }
         if lines.count > rect.height - 3 {
             buf.write(g.ellipsis + " (enlarge the terminal for the rest)", x: rect.x + 2, y: rect.maxY - 1, style, maxWidth: rect.width - 4)

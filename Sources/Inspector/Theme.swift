@@ -132,14 +132,17 @@ public struct ThemeLoader: Sendable {
                 throw .invalidTheme("\(source) line \(number + 1): expected key = \"value\"")
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if let hash = value.range(of: " #"), value.hasPrefix("\""), value[..<hash.lowerBound].hasSuffix("\"") {
-                value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces)
-            }
-            guard !key.isEmpty, value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else {
+            let rest = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            // "value" then nothing or a # comment.
+            guard !key.isEmpty, rest.hasPrefix("\""), let close = rest.dropFirst().firstIndex(of: "\"") else {
                 throw .invalidTheme("\(source) line \(number + 1): expected key = \"value\"")
             }
-            out.append((key, String(value.dropFirst().dropLast())))
+            let value = rest[rest.index(after: rest.startIndex)..<close]
+            let tail = rest[rest.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            guard tail.isEmpty || tail.hasPrefix("#") else {
+                throw .invalidTheme("\(source) line \(number + 1): expected key = \"value\"")
+            }
+            out.append((key, String(value)))
         }
         return out
     }

@@ -33,18 +33,27 @@ import Testing
         let socket = "dropfill-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         let session = "inspect"
 
+        /// Runs tmux with `args` through posix_spawn + waitpid (Foundation's Process can miss the exit of a
+        /// client whose server it forked and wait forever). Output goes to a file, never a pipe the server
+        /// could inherit.
         @discardableResult
         func run(_ args: [String]) -> (status: Int32, output: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: EndToEndTests.tmux!)
-            p.arguments = ["-L", socket] + args
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = Pipe()
-            do { try p.run() } catch { return (-1, "\(error)") }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString).out").path
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, args.first == "new-session" ? "/dev/null" : out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = ([EndToEndTests.tmux!, "-L", socket] + args).map { strdup($0) } + [nil]
+            defer { for p in argv { free(p) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, EndToEndTests.tmux!, &actions, nil, argv, environ) == 0 else { return (-1, "") }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            return ((status >> 8) & 0xFF, text)
         }
 
         func capture() -> String { run(["capture-pane", "-p", "-t", session]).output }
@@ -89,5 +98,6 @@ import Testing
         t.keys("q")
         // After q the program exits and the shell's `sleep` runs on a restored (non-alternate) screen.
         #expect(t.wait(5) { !$0.contains("method blend") }, "q quits and leaves the alternate screen: \(t.capture())")
+        t.run(["kill-server"])
     }
 }

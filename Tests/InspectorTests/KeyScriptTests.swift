@@ -79,7 +79,8 @@ import Testing
         var probe = screen
         let buf = probe.render(width: 100, height: 30)
         let heat = buf.hitRegions.first { $0.name == "heatmap" }!.rect
-        (ui, _) = Self.run([.click(x: heat.x + 2 * 12, y: heat.maxY - 1)])
+        // Rows are 3 lines tall (23 lines for 6 rows, at most 3 each): row 5 starts at heat.y + 15.
+        (ui, _) = Self.run([.click(x: heat.x + 2 * 12, y: heat.y + 5 * 3 + 1)])
         #expect(ui.state.slot == 12)
         #expect(ui.state.row == 5)
     }

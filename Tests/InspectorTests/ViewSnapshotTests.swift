@@ -68,8 +68,11 @@ import Testing
         let buf = Self.render(&ui)
         Self.expectSnapshot(buf.text, "frames-256-diff-100x30")
         // 256-colour half-blocks only use palette colours.
-        for c in buf.cells where c.char == "▀" {
-            if case let .rgb(fg) = c.style.fg { #expect(ColorQuantizer.xterm256.contains(fg)) }
+        for y in 1..<buf.height - 1 {
+            for x in 0..<buf.width where buf[x, y].char == "▀" {
+                if case let .rgb(fg) = buf[x, y].style.fg { #expect(ColorQuantizer.xterm256.contains(fg)) }
+                if case let .rgb(bg) = buf[x, y].style.bg { #expect(ColorQuantizer.xterm256.contains(bg)) }
+            }
         }
     }
 
@@ -111,6 +114,7 @@ import Testing
 
     @Test func zoomedOutHeatmapAggregatesColumns() {
         var ui = TestSessions.ui()
+        _ = Self.render(&ui)
         _ = ui.perform(.zoomOut)
         _ = ui.perform(.zoomOut)
         let buf = Self.render(&ui)
