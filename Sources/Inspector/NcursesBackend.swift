@@ -173,7 +173,9 @@ public final class NcursesBackend: TerminalBackend {
             switch p.kind {
             case .sixel:
                 guard touched, let image = p.image, let data = try? sixel.encode(image) else { continue }
-                out += Array("\u{1B}7\u{1B}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)
+                // DECSDM off (mode 80 reset): the image goes at the cursor, not the top-left corner (xterm's
+                // sixelScrolling:false sets it). The image never reaches the bottom row, so nothing scrolls.
+                out += Array("\u{1B}7\u{1B}[?80l\u{1B}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)
                 out += data
                 out += Array("\u{1B}8".utf8)
             case .exactCells:
