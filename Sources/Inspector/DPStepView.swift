@@ -17,27 +17,32 @@ public enum DPStepView {
         let mapRect = CellRect(x: rect.x + 6, y: rect.y + 1, width: rect.width - panelWidth - 8, height: rect.height - 2 - tableHeight)
         let step = max(0, min(state.dpStep, trace.rows))
         let current = step - 1
-        // Rows filled show DP(i, ·) normalised per row; the rest show D dimmed.
+        if current >= 0 { state.row = current }
+        let g = HeatmapGeometry.make(state: &state, k: trace.rows, n: trace.columns, rect: mapRect)
+        // Rows filled show DP(i, ·) normalised per row (only the visible rows are scanned); the rest show D dimmed.
         var rowRange = [(Float, Float)](repeating: (0, 1), count: trace.rows)
-        for i in 0..<step {
+        for i in g.firstRow..<min(step, g.firstRow + g.visibleRows) {
             var lo = Float.infinity, hi = -Float.infinity
-            for j in 0..<trace.columns where trace.dp(i, j).isFinite {
-                lo = min(lo, trace.dp(i, j))
-                hi = max(hi, trace.dp(i, j))
+            trace.cost.withUnsafeBufferPointer { c in
+                for v in c[(i * trace.columns)..<((i + 1) * trace.columns)] where v.isFinite {
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                }
             }
             rowRange[i] = lo <= hi ? (lo, max(hi - lo, .leastNormalMagnitude)) : (0, 1)
         }
         let dSource = HeatmapView.distanceSource(d, range: session.distanceRange)
-        let source: HeatmapView.ValueSource = { i, cols in
+        let cols = trace.columns
+        let source: HeatmapView.ValueSource = { i, range in
             if i < step {
                 var m = Float.infinity
-                for j in cols where trace.dp(i, j) < m { m = trace.dp(i, j) }
+                trace.cost.withUnsafeBufferPointer { c in
+                    for j in range where c[i * cols + j] < m { m = c[i * cols + j] }
+                }
                 return (m.isFinite ? (m - rowRange[i].0) / rowRange[i].1 : nil, false)
             }
-            return (dSource(i, cols).t, true)
+            return (dSource(i, range).t, true)
         }
-        if current >= 0 { state.row = current }
-        let g = HeatmapGeometry.make(state: &state, k: trace.rows, n: trace.columns, rect: mapRect)
         let finished = step >= trace.rows
         HeatmapView.draw(into: &buf, geometry: g, state: state, values: source, path: finished ? trace.positions : nil,
                          truth: finished ? session.truePositions : nil, highlightRow: current >= 0 ? current : nil)
