@@ -48,11 +48,11 @@ public enum InspectorLauncher {
                                    availableGraphics: detection.available, themes: themes, colormaps: maps,
                                    glyphs: utf8 ? .unicode : .ascii)
         state.progress = Progress(message: "opening")
+        let backend = try NcursesBackend(exactColors: exact)
+        defer { backend.shutdown() }
         let mailbox = InspectorApp.startLoading { mailbox in
             try EngineAdapters.session(path: path, options: options, mailbox: mailbox)
         }
-        let backend = try NcursesBackend(exactColors: exact)
-        defer { backend.shutdown() }
         let final = InspectorApp.run(ui: InspectorUI(state: state), backend: backend, mailbox: mailbox)
         backend.shutdown()
         if let failure = final.state.failure { throw .loadFailed(failure) }
