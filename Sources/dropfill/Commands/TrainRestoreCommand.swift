@@ -144,6 +144,8 @@ struct TrainRestoreCommand: ParsableCommand {
             "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
             "fenet.split_seed": String(splitSeed),
         ]
+        let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try trainer.generator.save(path: out, metadata: metadata)
         Progress.log("train-restore: wrote \(out) after \(trainer.step) steps (\(String(format: "%.0f", Date().timeIntervalSince(began))) s this run)")
     }
