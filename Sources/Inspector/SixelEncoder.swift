@@ -3,14 +3,24 @@ import Media
 
 /// Sixel through libsixel: encodes RGB images for the terminal, and decodes sixel back (for tests).
 public final class SixelEncoder {
-    /// Palette size per image (terminals offer 256 or more colour registers; xterm -ti vt340 has 1024).
+    /// Where the palette comes from.
+    public enum Palette: Sendable, Equatable {
+        /// Median cut over this image's histogram (best colours; the histogram costs time).
+        case adaptive
+        /// xterm's fixed 256-colour palette (no histogram: fastest, coarser).
+        case xterm256
+    }
+
+    /// Palette size per image for `.adaptive` (terminals offer 256 or more colour registers; xterm -ti vt340 has 1024).
     public let colors: Int
     /// Error diffusion (libsixel's `SIXEL_DIFFUSE_*`); none is fastest and keeps frames stable while playing.
     public let diffusion: Int32
+    public let palette: Palette
 
-    public init(colors: Int = 256, diffusion: Int32 = SIXEL_DIFFUSE_NONE) {
+    public init(colors: Int = 256, diffusion: Int32 = SIXEL_DIFFUSE_NONE, palette: Palette = .adaptive) {
         self.colors = max(2, min(256, colors))
         self.diffusion = diffusion
+        self.palette = palette
     }
 
     private final class Sink {
@@ -19,17 +29,28 @@ public final class SixelEncoder {
 
     /// The DCS … ST sixel sequence of `image`, palette chosen for this image (median cut).
     public func encode(_ image: RGBImage) throws(InspectorError) -> [UInt8] {
-        var dither: OpaquePointer?
-        guard dropfill_sixel_succeeded(sixel_dither_new(&dither, Int32(colors), nil)) == 1, let dither else {
-            throw .sixelFailed("cannot create a dither")
+        var pixels = image.rgb
+        let dither: OpaquePointer
+        switch palette {
+        case .xterm256:
+            guard let d = sixel_dither_get(SIXEL_BUILTIN_XTERM256) else { throw .sixelFailed("no built-in xterm palette") }
+            dither = d
+        case .adaptive:
+            var made: OpaquePointer?
+            guard dropfill_sixel_succeeded(sixel_dither_new(&made, Int32(colors), nil)) == 1, let made else {
+                throw .sixelFailed("cannot create a dither")
+            }
+            dither = made
+            let status: SIXELSTATUS = pixels.withUnsafeMutableBufferPointer { p in
+                sixel_dither_initialize(dither, p.baseAddress, Int32(image.width), Int32(image.height), SIXEL_PIXELFORMAT_RGB888,
+                                        SIXEL_LARGE_AUTO, SIXEL_REP_AUTO, SIXEL_QUALITY_LOW)
+            }
+            guard dropfill_sixel_succeeded(status) == 1 else {
+                sixel_dither_unref(dither)
+                throw .sixelFailed("cannot build a palette (status \(status))")
+            }
         }
         defer { sixel_dither_unref(dither) }
-        var pixels = image.rgb
-        let status: SIXELSTATUS = pixels.withUnsafeMutableBufferPointer { p in
-            sixel_dither_initialize(dither, p.baseAddress, Int32(image.width), Int32(image.height), SIXEL_PIXELFORMAT_RGB888,
-                                    SIXEL_LARGE_AUTO, SIXEL_REP_AUTO, SIXEL_QUALITY_LOW)
-        }
-        guard dropfill_sixel_succeeded(status) == 1 else { throw .sixelFailed("cannot build a palette (status \(status))") }
         sixel_dither_set_diffusion_type(dither, diffusion)
         let sink = Sink()
         let unmanaged = Unmanaged.passRetained(sink)

@@ -47,9 +47,11 @@ import Testing
     func sixel256() throws {
         let sample = TestSessions.repoRoot.appendingPathComponent("SampleData/grid-bbaf2n.mp4").path
         let frame = try #require(try VideoDecoder(path: sample, options: DecodeOptions(size: (256, 256))).nextFrame())
-        let enc = SixelEncoder()
-        var bytes = 0
-        let ms = Self.median(21) { bytes = (try? enc.encode(frame))?.count ?? 0 }
-        print("sixel 256×256 real frame: median \(String(format: "%.2f", ms)) ms, \(bytes) bytes")
+        for (name, enc) in [("adaptive 256", SixelEncoder()), ("adaptive 64", SixelEncoder(colors: 64)), ("adaptive 128", SixelEncoder(colors: 128)),
+                            ("xterm256 fixed", SixelEncoder(palette: .xterm256))] {
+            var bytes = 0
+            let ms = Self.median(21) { bytes = (try? enc.encode(frame))?.count ?? 0 }
+            print("sixel 256×256 real frame, \(name): median \(String(format: "%.2f", ms)) ms, \(bytes) bytes")
+        }
     }
 }

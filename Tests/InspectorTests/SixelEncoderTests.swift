@@ -37,6 +37,15 @@ import Testing
         for i in flat.rgb.indices { #expect(abs(Int(flat.rgb[i]) - Int(back.rgb[i])) <= 3) }
     }
 
+    @Test func fixedPaletteRoundTripsToo() throws {
+        let src = try Self.gradient(40, 30)
+        let back = try SixelEncoder.decode(try SixelEncoder(palette: .xterm256).encode(src))
+        #expect(back.width == 40 && back.height == 30)
+        var err = 0.0
+        for i in src.rgb.indices { err += abs(Double(src.rgb[i]) - Double(back.rgb[i])) }
+        #expect(err / Double(src.rgb.count) < 30)
+    }
+
     @Test func garbageIsATypedError() {
         #expect(throws: InspectorError.self) { _ = try SixelEncoder.decode(Array("not sixel".utf8)) }
     }
