@@ -35,7 +35,7 @@ let package = Package(
                 swiftSettings: hotLoops),
 
         // MARK: - Faces
-        .target(name: "Inspector", dependencies: ["Corpus", "CNcursesw", "CSixel"]),
+        .target(name: "Inspector", dependencies: ["Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
         .target(name: "Rating", dependencies: ["Inspector", "Corpus", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
             "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector", "Rating",

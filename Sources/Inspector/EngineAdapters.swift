@@ -3,21 +3,15 @@ import Corpus
 import Foundation
 import Media
 import Metrics
+import Restoration
 
-// ════════════════════════════════════════════════════════════════════════════════════════════════════
-// EngineAdapters: the ONE place where the inspector builds an `InspectorSession` from a real clip.
+// EngineAdapters: the ONE place where the inspector builds an `InspectorSession` from a real clip, with the
+// engine's own parts: Media (decode, audio, face crop), Corpus (DropSimulation, TruthFile, FaceCrop, AlignerCatalog),
+// Alignment (Ali-Net distances, Eq. 8; the DP of Eq. 10 with its trace; dp-prior, posterior, uniform, timestamps),
+// Restoration (RestorerCatalog: hold, blend, minterpolate, FE-Net when its model is present) and Metrics.
 //
-// Engine pieces used as they are:   Media (decode, audio, resize), Corpus (DropSimulation, TruthFile),
-//                                   Alignment (DistanceMatrix, DynamicPositionRetrieval = Eq. 10 with its
-//                                   DPTrace, PriorDPEstimator, UniformEstimator, TimestampEstimator),
-//                                   Metrics (PSNR, SSIM with the project's standard convention).
-// STAND-INS to rewire (marked `STAND-IN` below):
-//   1. `standInDistances`: D is |z(mouth-box darkness) − z(log audio RMS)|, not Ali-Net embeddings (Eq. 7–8).
-//      Rewire to the trained Video-Ali / Audio-Ali encoders + DistanceMatrix.euclidean.
-//   2. `StandInRestorer`: hold-last and linear blend written here in a few lines, because the Restoration
-//      module's baselines (hold, blend, minterpolate) and FE-Net were not committed when this was written.
-//      Rewire to Restoration's restorers.
-// ════════════════════════════════════════════════════════════════════════════════════════════════════
+// Without the Ali-Net model file the distance matrix falls back to a content cue computed here
+// (`cueDistances`: |z(mouth-box darkness) − z(log audio RMS)|), labelled as such in the view.
 
 /// Builds inspector sessions from clips on disk with the engine as it stands (see the banner above).
 public enum EngineAdapters {
@@ -72,8 +66,8 @@ public enum EngineAdapters {
         mailbox?.progress("reading audio")
         let audio = try decodeAudio(path: path)
         let name = URL(fileURLWithPath: path).lastPathComponent + " (dropped here: rate \(options.rate), seed \(options.seed))"
-        return try assemble(name: name, fps: fps, n: n, surviving: surviving, timestamps: nil, audio: audio, truthPositions: truth,
-                            truthFrames: frames, mailbox: mailbox)
+        return try assemble(name: name, source: path, survivorIndices: truth, fps: fps, n: n, surviving: surviving, timestamps: nil,
+                            audio: audio, truthPositions: truth, truthFrames: frames, mailbox: mailbox)
     }
 
     // MARK: - Dropped clip: truth from a truth file, if any
@@ -105,7 +99,8 @@ public enum EngineAdapters {
         }
         let timestamps = surviving.compactMap(\.timestamp)
         let name = URL(fileURLWithPath: path).lastPathComponent
-        return try assemble(name: name, fps: fps, n: n, surviving: surviving, timestamps: timestamps.count == k ? timestamps : nil,
+        return try assemble(name: name, source: path, survivorIndices: Array(0..<k), fps: fps, n: n, surviving: surviving,
+                            timestamps: timestamps.count == k ? timestamps : nil,
                             audio: audio, truthPositions: truthFile?.positions, truthFrames: truthFrames, mailbox: mailbox)
     }
 
@@ -139,17 +134,45 @@ public enum EngineAdapters {
         do { return try AudioDecoder.decode(path: path) } catch { throw .loadFailed("audio of \(path): \(error)") }
     }
 
-    static func assemble(name: String, fps: Double, n: Int, surviving: [RGBImage], timestamps: [Double]?, audio: AudioTrack,
-                         truthPositions: [Int]?, truthFrames: [RGBImage]?, mailbox: LoaderMailbox?) throws(InspectorError) -> InspectorSession {
+    /// The session: distances (Ali-Net when its model is found, else the content cue), every aligner, and the
+    /// restorers of `RestorerCatalog`. `source` holds the survivors' pixels at full size (frame `survivorIndices[i]`
+    /// of it is survivor i): Ali-Net reads their face crops from it.
+    static func assemble(name: String, source: String, survivorIndices: [Int], fps: Double, n: Int, surviving: [RGBImage],
+                         timestamps: [Double]?, audio: AudioTrack, truthPositions: [Int]?, truthFrames: [RGBImage]?,
+                         mailbox: LoaderMailbox?) throws(InspectorError) -> InspectorSession {
         let k = surviving.count
+        var notes: [String] = []
         mailbox?.progress("distance matrix")
-        let d = try standInDistances(surviving: surviving, audio: audio, n: n, fps: fps)
+        var d: DistanceMatrix
+        var label: String
+        var estimators: [any PositionEstimator] = []
+        var visualCue: [Float]?
+        if let (model, faces) = aliNet(source: source, indices: survivorIndices, mailbox: mailbox, notes: &notes) {
+            do {
+                let c = model.configuration
+                let mouths = try AliNetClipInputs.mouths(faces, configuration: c)
+                let segments = try AliNetClipInputs.segments(audio, fps: fps, slotCount: n, configuration: c)
+                d = try model.distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
+                visualCue = AliNetInputs.visualChange(mouths, count: k, size: c.mouthSize)
+                estimators = [AliNetRetrieval.dp, .dpPrior, .dpPriorVisual, .posterior].map { kind in
+                    NamedEstimator(name: kind.rawValue, base: model.estimator(kind))
+                }
+                label = "Ali-Net ‖h(I) − h(M)‖, Eq. 8" + (model.calibration.normaliseColumns == true ? " (columns standardised)" : "")
+            } catch {
+                notes.append("Ali-Net failed (\(error)); distances from the content cue instead")
+                d = try cueDistances(surviving: surviving, audio: audio, n: n, fps: fps)
+                label = "content cue: |z(mouth darkness) − z(log RMS)|"
+            }
+        } else {
+            d = try cueDistances(surviving: surviving, audio: audio, n: n, fps: fps)
+            label = "content cue: |z(mouth darkness) − z(log RMS)|"
+        }
+        if estimators.isEmpty { estimators = [DynamicPositionRetrieval(), PriorDPEstimator()] }
+        estimators.append(UniformEstimator())
+        if timestamps != nil { estimators.append(TimestampEstimator()) }
         mailbox?.progress("aligning")
         var results: [AlignmentResult] = []
-        var estimators: [any PositionEstimator] = [DynamicPositionRetrieval(), PriorDPEstimator(), UniformEstimator()]
-        if timestamps != nil { estimators.append(TimestampEstimator()) }
-        let input = AlignmentInput(frameCount: k, slotCount: n, distances: d, timestamps: timestamps, fps: fps)
-        var notes: [String] = []
+        let input = AlignmentInput(frameCount: k, slotCount: n, distances: d, timestamps: timestamps, fps: fps, visualChange: visualCue)
         for e in estimators {
             do {
                 let est = try e.estimate(input)
@@ -159,21 +182,47 @@ public enum EngineAdapters {
                 notes.append("aligner \(e.name) failed: \(error)")
             }
         }
-        notes.insert("D is a STAND-IN (EngineAdapters.swift): |z(mouth-box darkness) − z(log audio RMS)| per frame and slot, "
-            + "not Ali-Net embeddings; restorations are stand-in hold/blend.", at: 0)
-        let provider = StandInFrameProvider(surviving: surviving, truth: truthFrames,
-                                            positions: Dictionary(results.map { ($0.name, $0.predicted) }, uniquingKeysWith: { a, _ in a }))
-        return try InspectorSession(clipName: name, fps: fps, n: n, k: k, distance: d,
-                                    distanceLabel: "stand-in: |z(mouth darkness) − z(log RMS)|",
-                                    truePositions: truthPositions, alignments: results, methods: StandInRestorer.methods,
+        let restorers = EngineFrameProvider.availableRestorers(notes: &notes)
+        let provider = EngineFrameProvider(surviving: surviving, truth: truthFrames, fps: fps, restorers: restorers,
+                                           positions: Dictionary(results.map { ($0.name, $0.predicted) }, uniquingKeysWith: { a, _ in a }))
+        return try InspectorSession(clipName: name, fps: fps, n: n, k: k, distance: d, distanceLabel: label,
+                                    truePositions: truthPositions, alignments: results, methods: restorers.map(\.name),
                                     frames: provider, notes: notes)
     }
 
-    // MARK: - STAND-IN 1: the distance matrix (replace with Ali-Net, Eq. 7–8)
+    /// The shipped Ali-Net model and the survivors' 256² face crops, or nil (with a note) when there is no model.
+    static func aliNet(source: String, indices: [Int], mailbox: LoaderMailbox?, notes: inout [String]) -> (AliNetModel, [RGBImage])? {
+        guard let path = AlignerCatalog.defaultModelPath() else {
+            notes.append("no Ali-Net model (\(AlignerCatalog.shippedModel)): distances from a content cue")
+            return nil
+        }
+        do {
+            let model = try AliNetModel.load(path: path)
+            mailbox?.progress("face crops for Ali-Net")
+            let box = try FaceCrop.box(forClipAt: source)
+            let decoder = try VideoDecoder(path: source, options: DecodeOptions(crop: box, size: (256, 256)))
+            let wanted = Set(indices)
+            var faces: [RGBImage] = [], i = 0
+            while let f = try decoder.nextFrame() {
+                if wanted.contains(i) { faces.append(f) }
+                i += 1
+            }
+            guard faces.count == indices.count else {
+                notes.append("face crops: \(faces.count) of \(indices.count) frames decoded; distances from a content cue")
+                return nil
+            }
+            return (model, faces)
+        } catch {
+            notes.append("Ali-Net model \(path) unusable (\(error)); distances from a content cue")
+            return nil
+        }
+    }
+
+    // MARK: - Content cue (when no Ali-Net model is available)
 
     /// Mean luma of a fixed box over the lower middle of the frame (x 35–65 %, y 60–85 %), negated: the mouth
     /// region darkens as it opens. Versus log RMS of the audio in each slot's 1/fps window. Both z-scored.
-    static func standInDistances(surviving: [RGBImage], audio: AudioTrack, n: Int, fps: Double) throws(InspectorError) -> DistanceMatrix {
+    static func cueDistances(surviving: [RGBImage], audio: AudioTrack, n: Int, fps: Double) throws(InspectorError) -> DistanceMatrix {
         let visual = surviving.map { f -> Float in
             let x0 = f.width * 35 / 100, x1 = max(x0 + 1, f.width * 65 / 100)
             let y0 = f.height * 60 / 100, y1 = max(y0 + 1, f.height * 85 / 100)
@@ -208,42 +257,48 @@ public enum EngineAdapters {
     }
 }
 
-// MARK: - STAND-IN 2: restoration (replace with Restoration's hold/blend/minterpolate and FE-Net)
+// MARK: - Restored frames from the engine's restorers
 
-/// Hold-last and linear blend between the surviving neighbours of a slot, from an aligner's positions.
-enum StandInRestorer {
-    static let methods = ["hold", "blend"]
-
-    /// The frame at `slot` given surviving frames placed at `positions`.
-    static func restore(slot t: Int, method: String, surviving: [RGBImage], positions: [Int]) -> RGBImage? {
-        guard !surviving.isEmpty, surviving.count == positions.count else { return nil }
-        if let i = positions.firstIndex(of: t) { return surviving[i] }
-        guard let r = positions.firstIndex(where: { $0 > t }) else { return surviving[surviving.count - 1] }
-        guard r > 0 else { return surviving[0] }
-        let l = r - 1
-        if method == "hold" { return surviving[l] }
-        let v = Float(t - positions[l]) / Float(positions[r] - positions[l])
-        let a = surviving[l], b = surviving[r]
-        guard a.width == b.width, a.height == b.height else { return a }
-        var out = a.rgb
-        for i in out.indices { out[i] = UInt8(max(0, min(255, ((1 - v) * Float(a.rgb[i]) + v * Float(b.rgb[i])).rounded()))) }
-        return try? RGBImage(width: a.width, height: a.height, rgb: out)
+/// An estimator under another name (Ali-Net retrievals are named by their `AliNetRetrieval`).
+struct NamedEstimator: PositionEstimator {
+    let name: String
+    let base: any PositionEstimator
+    func estimate(_ input: AlignmentInput) throws(AlignmentError) -> PositionEstimate {
+        var e = try base.estimate(input)
+        e.estimator = name
+        return e
     }
 }
 
-/// Serves truth, restored and difference frames, computed on first use and cached; metrics through Metrics.
-final class StandInFrameProvider: FrameProvider, @unchecked Sendable {
+/// Serves truth, restored and difference frames; a restored frame is made by restoring its whole gap with the
+/// engine's restorer (cached per method, aligner and slot); metrics through Metrics' standard convention.
+final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
     let surviving: [RGBImage]
     let truth: [RGBImage]?
     let positions: [String: [Int]]
+    let restorers: [String: any FrameRestorer]
+    let context: GapContext
     private let lock = NSLock()
     private var frames: [String: RGBImage] = [:]
     private var scores: [String: FrameMetrics] = [:]
 
-    init(surviving: [RGBImage], truth: [RGBImage]?, positions: [String: [Int]]) {
+    init(surviving: [RGBImage], truth: [RGBImage]?, fps: Double, restorers: [any FrameRestorer], positions: [String: [Int]]) {
         self.surviving = surviving
         self.truth = truth
         self.positions = positions
+        self.restorers = Dictionary(restorers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        context = GapContext(frameRate: Rational(fps: fps))
+    }
+
+    /// The classical restorers, and FE-Net when its model file is present (a note says when it is not).
+    static func availableRestorers(notes: inout [String]) -> [any FrameRestorer] {
+        var out: [any FrameRestorer] = []
+        for name in RestorerCatalog.all {
+            do { out.append(try RestorerCatalog.make(name)) } catch {
+                if RestorerCatalog.learned.contains(name) { notes.append("\(name) unavailable: \(error)") }
+            }
+        }
+        return out
     }
 
     func frame(slot: Int, kind: FrameKind) -> RGBImage? {
@@ -285,13 +340,26 @@ final class StandInFrameProvider: FrameProvider, @unchecked Sendable {
         return m
     }
 
+    /// The frame at `slot`: a survivor placed there, or its gap restored by `method` (the whole gap at once, cached).
     private func restored(slot: Int, method: String, aligner: String) -> RGBImage? {
         let key = "\(method)|\(aligner)|\(slot)"
         if let f = cached(key) { return f }
-        guard let p = positions[aligner],
-              let f = StandInRestorer.restore(slot: slot, method: method, surviving: surviving, positions: p) else { return nil }
-        store(key, f)
-        return f
+        guard let p = positions[aligner], p.count == surviving.count, !p.isEmpty, let restorer = restorers[method] else { return nil }
+        if let i = p.firstIndex(of: slot) { return surviving[i] }
+        let r = p.firstIndex { $0 > slot }
+        let left = r.map { $0 - 1 } ?? (p.count - 1)
+        let leftFrame = left >= 0 ? SlotFrame(slot: p[left], frame: surviving[left]) : nil
+        let rightFrame = r.map { SlotFrame(slot: p[$0], frame: surviving[$0]) }
+        let from = (leftFrame?.slot ?? -1) + 1, to = rightFrame?.slot ?? (slot + 1)
+        guard from < to, let filled = try? restorer.fillGap(left: leftFrame, right: rightFrame, slots: Array(from..<to), context: context)
+        else { return nil }
+        var answer: RGBImage?
+        for f in filled {
+            guard let picture = try? f.videoFrame() else { continue }
+            store("\(method)|\(aligner)|\(f.slot)", picture)
+            if f.slot == slot { answer = picture }
+        }
+        return answer
     }
 
     private func cached(_ key: String) -> RGBImage? {

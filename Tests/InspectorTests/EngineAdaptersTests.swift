@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Restoration
 @testable import Inspector
 
 /// The session built from the bundled sample clip with the engine as it stands.
@@ -38,11 +39,15 @@ import Testing
         }
     }
 
-    @Test func standInRestorerHoldsAndBlends() throws {
-        let a = try RGBImage(width: 1, height: 1, rgb: [0, 0, 0]), b = try RGBImage(width: 1, height: 1, rgb: [100, 200, 40])
-        #expect(StandInRestorer.restore(slot: 2, method: "hold", surviving: [a, b], positions: [0, 4])?.rgb == [0, 0, 0])
-        #expect(StandInRestorer.restore(slot: 1, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [25, 50, 10])
-        #expect(StandInRestorer.restore(slot: 4, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [100, 200, 40])
-        #expect(StandInRestorer.restore(slot: 6, method: "blend", surviving: [a, b], positions: [0, 4])?.rgb == [100, 200, 40])
+    @Test func restoredFramesComeFromTheEngineRestorers() throws {
+        let a = try RGBImage(width: 2, height: 1, rgb: [0, 0, 0, 0, 0, 0]), b = try RGBImage(width: 2, height: 1, rgb: [100, 200, 40, 100, 200, 40])
+        let provider = EngineFrameProvider(surviving: [a, b], truth: nil, fps: 25, restorers: [HoldRestorer(), BlendRestorer()],
+                                           positions: ["dp": [0, 4]])
+        #expect(provider.frame(slot: 2, kind: .restored(method: "hold", aligner: "dp"))?.rgb == [0, 0, 0, 0, 0, 0])
+        #expect(provider.frame(slot: 1, kind: .restored(method: "blend", aligner: "dp"))?.rgb == [25, 50, 10, 25, 50, 10])
+        #expect(provider.frame(slot: 4, kind: .restored(method: "blend", aligner: "dp"))?.rgb == [100, 200, 40, 100, 200, 40])
+        // After the last survivor the frame can only be held.
+        #expect(provider.frame(slot: 6, kind: .restored(method: "blend", aligner: "dp"))?.rgb == [100, 200, 40, 100, 200, 40])
+        #expect(provider.frame(slot: 1, kind: .restored(method: "nonexistent", aligner: "dp")) == nil)
     }
 }
