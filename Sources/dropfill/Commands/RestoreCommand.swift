@@ -38,8 +38,20 @@ struct RestoreCommand: ParsableCommand {
     @Option(help: "auto, timestamps, aligner, or the path of a truth file.")
     var positions: String = "auto"
 
-    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.modelFree.joined(separator: ", "))).")
-    var aligner: String = "uniform"
+    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.all.joined(separator: ", "))); the default, the best one, falls back to uniform without the Ali-Net model.")
+    var aligner: String = "aligner"
+
+    @Option(help: "Ali-Net model file (default: SampleData/models/alinet.safetensors).", completion: .file())
+    var alignerModel: String?
+
+    @Option(help: "Folder (or file) of the FE-Net models (default: SampleData/models).", completion: .directory)
+    var models: String?
+
+    @Option(help: "Side of the face square a learned method restores (it is pasted back into the full frame).")
+    var faceSize: Int = 256
+
+    @Flag(help: "Run a learned method on the whole frame instead of the face square.")
+    var wholeFrame = false
 
     @Option(help: "Frame rate of the original video (default: from the timestamps, else the stream's rate).")
     var fps: Double?
@@ -56,6 +68,7 @@ struct RestoreCommand: ParsableCommand {
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must lie in 0…51") }
+        guard faceSize >= 32 && faceSize <= 1024 else { throw ValidationError("--face-size must lie in 32…1024") }
     }
 
     func run() throws {
@@ -66,8 +79,20 @@ struct RestoreCommand: ParsableCommand {
         case "aligner": .aligner
         default: .truthFile(positions)
         }
-        let restorer = try RestorerCatalog.make(method)
-        let clipAligner = try AlignerCatalog.make(aligner)
+        var restorer = try RestorerCatalog.make(method, models: models)
+        if RestorerCatalog.learned.contains(method) && !wholeFrame {
+            // FE-Net is trained on face squares: restore the face there, the rest of the frame by cross-fade.
+            progress.update("finding the face")
+            let box = try FaceCrop.box(forClipAt: input)
+            restorer = CroppedRestorer(inner: restorer, background: BlendRestorer(), box: box, size: faceSize)
+        }
+        let clipAligner: any ClipAligner
+        do {
+            clipAligner = try AlignerCatalog.make(aligner, model: alignerModel)
+        } catch where aligner == "aligner" && alignerModel == nil {
+            progress.note("note: no Ali-Net model found (\(error)); positions will be estimated by uniform")
+            clipAligner = UniformClipAligner()
+        }
         let options = RestoreOptions(positions: source, frameRate: fps.map { Rational(fps: $0) }, framesDirectory: frames, crf: crf)
         let summary = try RestorePipeline.run(input: input, output: output, options: options, restorer: restorer,
                                               aligner: clipAligner) { progress.update($0) }
