@@ -14,6 +14,8 @@ public struct AliNetCalibration: Codable, Sendable, Equatable {
     public var temperature: Double?
     /// The retrieval `aligner` uses: the best on the held-out calibration clips (nil: `dp-prior-visual`).
     public var best: AliNetRetrieval?
+    /// Continuity of `posterior-visual` (its own weight; nil: not fitted).
+    public var posteriorContinuity: ContinuityPrior?
     /// Standardise every column of D over the frames (see `AliNetModel.distances`); nil = no.
     public var normaliseColumns: Bool?
 
@@ -140,6 +142,8 @@ public final class AliNetModel: @unchecked Sendable {
             PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda, continuity: calibration.continuity))
         case .threshold: ThresholdEstimator(beta: calibration.thresholdBeta)
         case .posterior: PosteriorMedianEstimator(temperature: calibration.temperature ?? 1)
+        case .posteriorVisual:
+            PosteriorMedianEstimator(temperature: calibration.temperature ?? 1, continuity: calibration.posteriorContinuity)
         }
     }
 
@@ -148,7 +152,7 @@ public final class AliNetModel: @unchecked Sendable {
                       retrieval kind: AliNetRetrieval) throws -> PositionEstimate {
         guard k <= n else { throw AlignmentError.moreFramesThanSlots(frames: k, slots: n) }
         let d = try distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
-        let cue = kind == .dpPriorVisual ? AliNetInputs.visualChange(mouths, count: k, size: configuration.mouthSize) : nil
+        let cue = kind == .dpPriorVisual || kind == .posteriorVisual ? AliNetInputs.visualChange(mouths, count: k, size: configuration.mouthSize) : nil
         var estimate = try estimator(kind).estimate(AlignmentInput(distances: d, visualChange: cue))
         estimate.estimator = kind.rawValue
         return estimate
@@ -167,4 +171,6 @@ public enum AliNetRetrieval: String, Sendable, CaseIterable, Codable {
     case threshold
     /// Posterior median of every frame (minimum expected Ali_b), see `PosteriorMedianEstimator`.
     case posterior
+    /// Posterior median with visual continuity between consecutive survivors.
+    case posteriorVisual = "posterior-visual"
 }

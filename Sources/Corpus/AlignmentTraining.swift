@@ -203,7 +203,7 @@ public enum AlignmentTraining {
         if !sorted.isEmpty {
             let spread = Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10])
             var best = (t: 1.0, bias: Double.infinity)
-            for f in [0.003, 0.01, 0.03, 0.1, 0.3, 1.0] {
+            for f in [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0] {
                 calibration.temperature = max(1e-6, f * spread)
                 model.calibration = calibration
                 let b = try bias(model: model, retrieval: .posterior, clips: scoreClips, rate: rate, seeds: seeds).mean
@@ -212,10 +212,22 @@ public enum AlignmentTraining {
             }
             calibration.temperature = best.t
         }
+        // Continuity weight of the posterior (at its temperature), the line as for dp-prior.
+        if let line = calibration.continuity, let t = calibration.temperature {
+            var best = (weight: 0.0, bias: Double.infinity)
+            for f in [0.0, 0.1, 0.3, 1.0, 3.0] {
+                calibration.posteriorContinuity = ContinuityPrior(weight: f * t, intercept: line.intercept, slope: line.slope)
+                model.calibration = calibration
+                let b = try bias(model: model, retrieval: .posteriorVisual, clips: scoreClips, rate: rate, seeds: seeds).mean
+                progress(String(format: "calibrate posterior continuity μ=%.4f: Ali_b %.2f", f * t, b))
+                if b < best.bias { best = (f * t, b) }
+            }
+            calibration.posteriorContinuity = ContinuityPrior(weight: best.weight, intercept: line.intercept, slope: line.slope)
+        }
         // The retrieval `aligner` uses: the best on the scoring clips.
         model.calibration = calibration
         var choice = (kind: AliNetRetrieval.dpPriorVisual, bias: Double.infinity)
-        for kind in [AliNetRetrieval.posterior, .dpPriorVisual, .dpPrior, .dp] {
+        for kind in [AliNetRetrieval.posterior, .posteriorVisual, .dpPriorVisual, .dpPrior, .dp] {
             let b = try bias(model: model, retrieval: kind, clips: scoreClips, rate: rate, seeds: seeds).mean
             if b < choice.bias { choice = (kind, b) }
         }

@@ -22,6 +22,27 @@ import Testing
         for i in 0..<k { for j in 0..<n { #expect(abs(p[i][j] - exact[i][j] / z) < 1e-9, "frame \(i) slot \(j)") } }
     }
 
+    @Test func continuityMarginalsMatchExhaustiveEnumeration() throws {
+        let k = 3, n = 8, t = 0.9
+        let d = try Self.randomMatrix(k: k, n: n, seed: 3)
+        let cue: [Float] = [0.1, 0.4]
+        let model = ContinuityPrior(weight: 0.5, intercept: 1, slope: 5)
+        let p = try PosteriorMedianEstimator(temperature: t, continuity: model).marginals(d, visualChange: cue)
+        var exact = [[Double]](repeating: [Double](repeating: 0, count: n), count: k)
+        var z = 0.0
+        for a in 0..<n { for b in (a + 1)..<n { for c in (b + 1)..<n where c < n {
+            let cost = Double(d[0, a]) + Double(d[1, b]) + Double(d[2, c])
+                + model.weight * abs(Double(b - a) - model.expectedGap(Double(cue[0]))) + model.weight * abs(Double(c - b) - model.expectedGap(Double(cue[1])))
+            let w = exp(-cost / t)
+            exact[0][a] += w; exact[1][b] += w; exact[2][c] += w; z += w
+        } } }
+        for i in 0..<k { for j in 0..<n { #expect(abs(p[i][j] - exact[i][j] / z) < 1e-9, "frame \(i) slot \(j)") } }
+        // Weight 0 is the plain posterior.
+        let off = try PosteriorMedianEstimator(temperature: t, continuity: ContinuityPrior(weight: 0, slope: 5)).marginals(d, visualChange: cue)
+        let plain = try PosteriorMedianEstimator(temperature: t).marginals(d)
+        for i in 0..<k { for j in 0..<n { #expect(abs(off[i][j] - plain[i][j]) < 1e-12) } }
+    }
+
     @Test func lowTemperatureFollowsTheDPPath() throws {
         let d = try Self.randomMatrix(k: 6, n: 30, seed: 5)
         let dp = try DynamicPositionRetrieval.solve(d).positions

@@ -1,0 +1,113 @@
+import Alignment
+import ArgumentParser
+import Corpus
+import Foundation
+import Tensor
+
+/// `dropfill bench align`: time Ali-Net alignment of a long clip (decoding excluded).
+struct BenchAlignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "align",
+        abstract: "Time Ali-Net alignment of a 60 s clip at 30 fps (k ≈ 234 survivors, n = 1800 slots).",
+        discussion: """
+            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments,
+            both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the
+            shipped model is used when found, else a fresh network of the default shape. Decoding and face detection
+            are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else 2.
+
+            Examples:
+              dropfill bench align
+              dropfill bench align --seconds 10 --fps 25 --json
+            """
+    )
+
+    @Option(help: "Clip length, seconds.")
+    var seconds: Double = 60
+
+    @Option(help: "Frame rate.")
+    var fps: Double = 30
+
+    @Option(help: "Drop rate (survivors = round(n × (1 − rate))).")
+    var rate: Double = 0.87
+
+    @Option(help: "Ali-Net model file (default: the shipped model, else an untrained network).", completion: .file())
+    var model: String?
+
+    @Option(help: "Repetitions (the median is reported).")
+    var repetitions: Int = 3
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    struct Row: Encodable {
+        var stage: String
+        var seconds: Double
+    }
+
+    struct Report: Encodable {
+        var frames: Int
+        var slots: Int
+        var threads: Int
+        var loadAverage: String
+        var stages: [Row]
+    }
+
+    func run() throws {
+        Parallel.configureDefaultThreads()
+        guard seconds > 0, fps > 0, rate > 0, rate < 1, repetitions >= 1 else { throw ValidationError("bad sizes") }
+        let aliModel: AliNetModel
+        if let path = model ?? AlignerCatalog.defaultModelPath() {
+            aliModel = try AliNetModel.load(path: path)
+        } else {
+            aliModel = AliNetModel(network: try AliNet(configuration: AliNetConfiguration()),
+                                   calibration: AliNetCalibration(temperature: 1, normaliseColumns: true))
+        }
+        let c = aliModel.configuration
+        let n = Int((seconds * fps).rounded()), k = max(1, Int((Double(n) * (1 - rate)).rounded()))
+        var rng = SeededGenerator(seed: 1)
+        let audio = (0..<Int(seconds * 16_000)).map { _ in Float.random(in: -0.3...0.3, using: &rng) }
+        let frames = (0..<k).map { _ in (0..<(256 * 256 * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            var runs: [Double] = []
+            for _ in 0..<repetitions {
+                let t0 = Date()
+                try body()
+                runs.append(Date().timeIntervalSince(t0))
+            }
+            return runs.sorted()[runs.count / 2]
+        }
+        var mouths: [Float] = [], segments: [Float] = []
+        var rows: [Row] = []
+        rows.append(Row(stage: "mouth crops (\(k))", seconds: try time {
+            mouths = try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) }
+        }))
+        rows.append(Row(stage: "MFCC slot segments (\(n))", seconds: try time {
+            segments = try AliNetInputs.segments(samples: audio, fps: fps, slotCount: n, configuration: c)
+        }))
+        rows.append(Row(stage: "Video-Ali (\(k) crops)", seconds: try time { _ = try aliModel.network.embedMouths(mouths, count: k) }))
+        rows.append(Row(stage: "Audio-Ali (\(n) segments)", seconds: try time { _ = try aliModel.network.embedSegments(segments, count: n) }))
+        var d: DistanceMatrix?
+        rows.append(Row(stage: "encoders + distances (\(k)×\(n))", seconds: try time {
+            d = try aliModel.distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
+        }))
+        if let d {
+            let cue = AliNetInputs.visualChange(mouths, count: k, size: c.mouthSize)
+            for kind in AliNetRetrieval.allCases {
+                rows.append(Row(stage: "retrieval \(kind.rawValue)", seconds: try time {
+                    _ = try aliModel.estimator(kind).estimate(AlignmentInput(distances: d, visualChange: kind == .dpPriorVisual ? cue : nil))
+                }))
+            }
+        }
+        rows.append(Row(stage: "total, aligner (\((aliModel.calibration.best ?? .dpPriorVisual).rawValue))", seconds: try time {
+            _ = try aliModel.align(mouths: try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) },
+                                   frameCount: k,
+                                   segments: try AliNetInputs.segments(samples: audio, fps: fps, slotCount: n, configuration: c),
+                                   slotCount: n, retrieval: aliModel.calibration.best ?? .dpPriorVisual)
+        }))
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let report = Report(frames: k, slots: n, threads: Parallel.blasThreads, loadAverage: load, stages: rows)
+        if json { try printJSON(report); return }
+        print("Ali-Net alignment: \(k) surviving frames, \(n) slots, \(report.threads) OpenBLAS thread(s), load average \(load)")
+        for r in rows { print("  " + r.stage.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", r.seconds)) }
+    }
+}
