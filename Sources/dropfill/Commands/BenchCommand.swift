@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
             BenchTensorCommand.self,
             BenchRestoreCommand.self,
             BenchDecodeCommand.self,
+            BenchInspectorCommand.self,
             BenchAlignCommand.self,
         ]
     )
