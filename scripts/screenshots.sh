@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-.build}
-shot=${TERM_SHOT:-/work/shared/tools/term-shot}
+shot=${TERM_SHOT:-$(cd .. && pwd)/shared/tools/term-shot}
 swift build --scratch-path "$build" --product dropfill
 bin=$PWD/$build/debug/dropfill
 out=docs/screenshots
