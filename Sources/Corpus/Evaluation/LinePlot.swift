@@ -66,7 +66,7 @@ public struct LinePlot: Sendable {
         }
         canvas.line(left, bottom, right, bottom, ink)
         canvas.line(left, top, left, bottom, ink)
-        canvas.text(title, x: left, y: 8, ink)
+        canvas.text(title, x: max(left + 70, (left + right) / 2 - title.count * 3), y: 6, ink)
         canvas.text(xLabel, x: (left + right) / 2 - xLabel.count * 3, y: height - 16, ink)
         canvas.text(yLabel, x: 4, y: top - 14, ink)
 
