@@ -112,13 +112,14 @@ public enum RatingLauncher {
     public static func prepare(_ o: Options, note: (String) -> Void) throws(RatingError) -> (Study, RatingStore, RaterRecord, StimulusCache, AudioOutput) {
         let raterID = try RaterID.validate(o.rater)
         let study = try Study.load(path: o.studyPath)
-        let store = try RatingStore(path: o.databasePath ?? RatingStore.defaultPath())
-        let record = try store.rater(raterID, study: study, newSeed: o.orderSeed ?? UInt64.random(in: 0...UInt64(Int64.max)))
+        // Sound first: a session that cannot run must not leave a rater behind in the database.
         var audio = AudioOutput.detect()
         if o.silent { audio = AudioOutput(aplay: nil, reason: "silent session asked for (--silent)") }
         if !audio.available && !study.allowSilent {
             throw .sessionUnavailable("\(audio.reason ?? "no sound"), and study \(study.name) does not allow silent sessions (set \"allow_silent\": true to allow them)")
         }
+        let store = try RatingStore(path: o.databasePath ?? RatingStore.defaultPath())
+        let record = try store.rater(raterID, study: study, newSeed: o.orderSeed ?? UInt64.random(in: 0...UInt64(Int64.max)))
         let cache = StimulusCache(root: o.cacheRoot ?? StimulusCache.defaultRoot(), study: study)
         let missing = cache.missing().count
         if missing > 0 {

@@ -67,7 +67,7 @@ import Testing
         let a = TrialPlan.order(study: s, seed: 42), b = TrialPlan.order(study: s, seed: 42), c = TrialPlan.order(study: s, seed: 43)
         #expect(a == b)
         #expect(a.map(\.stimulus) != c.map(\.stimulus))
-        #expect(a.prefix(2).allSatisfy(\.training))
+        #expect(a.prefix(2).allSatisfy { $0.training })
         let main = a.filter { !$0.training }.map(\.stimulus)
         #expect(main.count == s.stimuli.count)
         #expect(Set(main) == Set(s.stimuli))
