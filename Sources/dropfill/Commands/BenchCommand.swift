@@ -64,11 +64,7 @@ struct BenchTensorCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] != nil {
-            Parallel.configureDefaultThreads()
-        } else {
-            Parallel.blasThreads = threads
-        }
+        BLASThreads.configure(fallback: threads)
         func list(_ s: String, _ name: String) throws -> [Int] {
             let values = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("--\(name) needs positive integers, got '\(s)'") }

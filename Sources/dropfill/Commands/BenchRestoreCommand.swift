@@ -46,11 +46,7 @@ struct BenchRestoreCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] != nil {
-            Parallel.configureDefaultThreads()
-        } else {
-            Parallel.blasThreads = threads
-        }
+        BLASThreads.configure(fallback: threads)
         let list = size.map { [$0] } ?? sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else { throw ValidationError("sizes must lie in 16…4096") }
         guard gap >= 1, gap <= 64 else { throw ValidationError("--gap must lie in 1…64") }

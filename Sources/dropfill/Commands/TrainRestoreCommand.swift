@@ -95,11 +95,7 @@ struct TrainRestoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] != nil {
-            Parallel.configureDefaultThreads()
-        } else {
-            Parallel.blasThreads = threads
-        }
+        BLASThreads.configure(fallback: threads)
         let began = Date()
         let total = steps ?? epochs * stepsPerEpoch
         let prefixes = visualOnly.split(separator: ",").map(String.init)
