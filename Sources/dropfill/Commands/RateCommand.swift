@@ -28,15 +28,15 @@ struct RateCommand: ParsableCommand {
             Examples:
               dropfill rate SampleData/studies/example.json --rater alice
               dropfill rate study.json --rater "Bob O'Neil" --db ratings.sqlite --graphics ascii
-              dropfill rate study.json --rater alice --prepare-only
+              dropfill rate study.json --prepare-only
             """
     )
 
     @Argument(help: "The study file (JSON).", completion: .file())
     var study: String
 
-    @Option(help: "Who is rating (any non-empty text; the same ID resumes the same order).")
-    var rater: String
+    @Option(help: "Who is rating (any non-empty text; the same ID resumes the same order). Required unless --prepare-only.")
+    var rater: String?
 
     @Option(help: "The ratings database (default: $XDG_DATA_HOME/dropfill/ratings.sqlite).", completion: .file())
     var db: String?
@@ -59,6 +59,10 @@ struct RateCommand: ParsableCommand {
     @Flag(help: "Only prepare the stimuli (drop + restore into the cache) and exit.")
     var prepareOnly = false
 
+    func validate() throws {
+        if rater == nil && !prepareOnly { throw ValidationError("--rater is required (who is rating)") }
+    }
+
     func run() throws {
         var forced: GraphicsMode?
         if graphics != "auto" {
@@ -68,7 +72,7 @@ struct RateCommand: ParsableCommand {
             forced = g
         }
         let progress = ProgressLine()
-        let options = RatingLauncher.Options(studyPath: study, rater: rater, databasePath: db, cacheRoot: cache, graphics: forced, theme: theme,
+        let options = RatingLauncher.Options(studyPath: study, rater: rater ?? "", databasePath: db, cacheRoot: cache, graphics: forced, theme: theme,
                                              silent: silent, orderSeed: orderSeed, softwareVersion: DropfillVersion.string)
         if prepareOnly {
             let s = try Study.load(path: study)
@@ -80,7 +84,7 @@ struct RateCommand: ParsableCommand {
         }
         let outcome = try RatingLauncher.run(options) { progress.note($0) }
         if let failure = outcome.failure { throw RatingError.sessionUnavailable(failure) }
-        let who = RaterID.escaped(rater)
+        let who = RaterID.escaped(rater ?? "")
         if outcome.remaining == 0 {
             print("rater \(who): all \(outcome.total) videos rated (\(outcome.saved) this session); ratings in \(outcome.databasePath)")
         } else {

@@ -69,6 +69,7 @@ struct ReportCommand: ParsableCommand {
             try write(surealJson) { String(decoding: data, as: UTF8.self) + "\n" }
         }
         let report = RatingReport(study: s, scores: scores, pearsonThreshold: pearsonThreshold)
+        guard report.ratings > 0 else { throw RatingError.noRatings("study \(s.name) has only practice ratings so far in \(path)") }
         if json { try printJSON(report) } else { print(report.text) }
     }
 
