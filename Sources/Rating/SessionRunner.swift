@@ -8,10 +8,12 @@ public enum SessionRunner {
     /// Runs until the rater quits or the session ends. `fastPlayback` plays every video to its end at once (scripted
     /// backends in tests); `stopWhenIdle` returns when a scripted backend has no more events.
     @discardableResult
-    public static func run(_ session: inout RatingSession, backend: any TerminalBackend, store: RatingStore?, info: SessionInfo,
+    public static func run(_ session: inout RatingSession, backend: any TerminalBackend, store: RatingStore?, info start: SessionInfo,
                            audio: AudioPlayer? = nil, fastPlayback: Bool = false, stopWhenIdle: Bool = false,
                            now: () -> Date = Date.init) -> [CompletedRating] {
         var saved: [CompletedRating] = []
+        // Each rating records the terminal size it was given at (a resize mid-session is followed).
+        var info = start
         var nextTick = Date.distantFuture
         var dirty = true
         session.exactColors = backend.supportsExactColors
@@ -62,7 +64,11 @@ public enum SessionRunner {
                 continue
             }
             if event == .key(.ctrl("l")) { backend.invalidate() }
-            if case .resize = event { backend.invalidate() }
+            if case let .resize(w, h) = event {
+                backend.invalidate()
+                info.terminalColumns = w
+                info.terminalRows = h
+            }
             dirty = true
             if !apply(session.handle(event, now: now())) { return saved }
         }
