@@ -16,11 +16,18 @@ echo
 echo "== drop 87% of its frames, timestamps stripped"
 "$bin" drop "$sample" -o "$out/dropped.mp4" --rate 0.87 --seed 1 --timestamps strip
 echo
-echo "== restore: align the survivors to the audio, synthesize every gap"
-"$bin" restore "$out/dropped.mp4" -o "$out/restored.mp4"
+echo "== where do the surviving frames belong? (Ali-Net, scored against the truth file)"
+"$bin" align "$out/dropped.mp4" --truth "$out/dropped.truth.json"
 echo
-echo "== score every method against the truth (true positions, then estimated ones)"
-"$bin" evaluate "$sample" --rate 0.87 --seeds 3 --state "$out/eval"
+echo "== restore: place the survivors, synthesize every gap with FE-Net"
+"$bin" restore "$out/dropped.mp4" -o "$out/restored.mp4" --method fenet --frames "$out/frames"
+echo
+echo "== score every method against the truth (true positions)"
+"$bin" evaluate "$sample" --rate 0.87 --seeds 3 --methods hold,blend,minterpolate,fenet,fenet-noaudio --state "$out/eval"
+echo
+echo "== the same with positions estimated from the audio (uniform spread, then Ali-Net)"
+"$bin" evaluate "$sample" --rate 0.87 --seeds 3 --methods fenet --positions auto --aligner uniform --state "$out/eval-uniform"
+"$bin" evaluate "$sample" --rate 0.87 --seeds 3 --methods fenet --positions auto --aligner aligner --state "$out/eval-aligner"
 echo
 echo "outputs in $out"
 if [[ -t 0 && -t 1 ]]; then

@@ -72,7 +72,7 @@ public struct EvaluationStore: Sendable {
             var line = try encoder.encode(result)
             line.append(0x0A)
             if !FileManager.default.fileExists(atPath: resultsURL.path) {
-                FileManager.default.createFile(atPath: resultsURL.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: resultsURL.path, contents: nil)
             }
             let handle = try FileHandle(forWritingTo: resultsURL)
             defer { try? handle.close() }

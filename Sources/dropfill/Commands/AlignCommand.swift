@@ -11,12 +11,7 @@ struct AlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Estimate the original slot of every surviving frame of a video that lost frames.",
         discussion: """
-            The slots come from the complete audio: n = round(audio duration × fps), fps from the file's nominal
-            rate or --fps. Aligners: aligner (default: Ali-Net + DP with gap prior and visual continuity),
-            dp-prior-visual, dp-prior, dp (the paper's Eq. 10), threshold (Ali-Net_threshold), uniform (even spread),
-            timestamps (the frames' own timestamps, when the file kept them). Ali-Net aligners read --model, else
-            SampleData/models/alinet.safetensors. With --truth (written by `dropfill drop`), the position bias Ali_b
-            and the share of frames placed exactly are printed too.
+            The slots come from the complete audio: n = round(audio duration × fps), fps from the file's nominal rate or --fps. Aligners: aligner (default: Ali-Net + DP with gap prior and visual continuity), dp-prior-visual, dp-prior, dp (the paper's Eq. 10), threshold (Ali-Net_threshold), uniform (even spread), timestamps (the frames' own timestamps, when the file kept them). Ali-Net aligners read --model, else SampleData/models/alinet.safetensors. With --truth (written by `dropfill drop`), the position bias Ali_b and the share of frames placed exactly are printed too.
 
             Examples:
               dropfill drop SampleData/grid-bbaf2n.mp4 -o dropped.mp4 --rate 0.87 --timestamps strip

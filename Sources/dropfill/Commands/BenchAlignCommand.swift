@@ -10,10 +10,7 @@ struct BenchAlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Time Ali-Net alignment of a 60 s clip at 30 fps (k ≈ 234 survivors, n = 1800 slots).",
         discussion: """
-            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments,
-            both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the
-            shipped model is used when found, else a fresh network of the default shape. Decoding and face detection
-            are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else 2.
+            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments, both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the shipped model is used when found, else a fresh network of the default shape. Decoding and face detection are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else 2.
 
             Examples:
               dropfill bench align

@@ -8,8 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the speed of the engine's parts (medians of repeated runs; never a pass/fail test).",
         discussion: """
-            The machine may be shared: every report states the load average and compares throughput with a
-            baseline measured in the same run.
+            The machine may be shared: every report states the load average and compares throughput with a baseline measured in the same run.
 
             Examples:
               dropfill bench tensor
@@ -32,11 +31,7 @@ struct BenchTensorCommand: ParsableCommand {
         commandName: "tensor",
         abstract: "Measure sgemm, 3×3 conv2d forward/backward, warping and a training step's peak memory.",
         discussion: """
-            Conv shapes: 3×3, C→C channels (C = 32, 64), padding 1, on S×S inputs (S = 64, 128, 256), batch 1 and 8.
-            Each conv's GFLOP/s (2·C·C·9·S·S·N flops forward, twice that backward) is reported as a fraction of
-            the sgemm GFLOP/s at that layer's product shape (M = C, N = S·S, K = 9·C), measured in the same loop.
-            Goals: forward ≥ 0.70 and backward ≥ 0.50 of sgemm on two threads; warping a 256² RGB frame < 1 ms.
-            OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+            Conv shapes: 3×3, C→C channels (C = 32, 64), padding 1, on S×S inputs (S = 64, 128, 256), batch 1 and 8. Each conv's GFLOP/s (2·C·C·9·S·S·N flops forward, twice that backward) is reported as a fraction of the sgemm GFLOP/s at that layer's product shape (M = C, N = S·S, K = 9·C), measured in the same loop. Goals: forward ≥ 0.70 and backward ≥ 0.50 of sgemm on two threads; warping a 256² RGB frame < 1 ms. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench tensor

@@ -8,10 +8,7 @@ struct BenchDecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Measure streaming decode speed and show that memory stays bounded over a long clip.",
         discussion: """
-            Without FILE, writes a synthetic clip first (a moving gradient, H.264 ultrafast) of the given length and
-            size into a temporary folder. Then decodes it frame by frame, sampling the resident memory: the report
-            compares the largest resident size seen in the first tenth of the clip with the largest over the whole
-            clip. A streaming decoder keeps the two within a few frames' worth of memory.
+            Without FILE, writes a synthetic clip first (a moving gradient, H.264 ultrafast) of the given length and size into a temporary folder. Then decodes it frame by frame, sampling the resident memory: the report compares the largest resident size seen in the first tenth of the clip with the largest over the whole clip. A streaming decoder keeps the two within a few frames' worth of memory.
 
             Examples:
               dropfill bench decode --seconds 60 --size 1920x1080

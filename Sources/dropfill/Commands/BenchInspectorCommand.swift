@@ -11,11 +11,7 @@ struct BenchInspectorCommand: ParsableCommand {
         commandName: "inspector",
         abstract: "Measure the inspector: full redraws of a 60 s clip's alignment and DP views, sixel encoding, playback.",
         discussion: """
-            The alignment case is a 60 s clip at 30 fps after 87% loss: 250 surviving frames × 1800 slots, rendered
-            into the screen model at 120×40 and 200×60 (all drawing, no terminal output). Sixel: a real 256² frame of
-            the sample, 128 adaptive colours (what the inspector uses). Playback of two 256² panels needs two
-            encodes a frame; the sustainable rate is printed beside the clip's 25 fps. Goals: redraw < 20 ms,
-            sixel < 10 ms, playback ≥ the clip's frame rate.
+            The alignment case is a 60 s clip at 30 fps after 87% loss: 250 surviving frames × 1800 slots, rendered into the screen model at 120×40 and 200×60 (all drawing, no terminal output). Sixel: a real 256² frame of the sample, 128 adaptive colours (what the inspector uses). Playback of two 256² panels needs two encodes a frame; the sustainable rate is printed beside the clip's 25 fps. Goals: redraw < 20 ms, sixel < 10 ms, playback ≥ the clip's frame rate.
 
             Example:
               dropfill bench inspector --repetitions 21

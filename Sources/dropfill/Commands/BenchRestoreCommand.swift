@@ -9,13 +9,7 @@ struct BenchRestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Measure FE-Net restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
         discussion: """
-            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions
-            times per size, and reports the median restored frames per second; the flow between the gap's neighbours is
-            computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may
-            be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors;
-            the default architecture with random weights when there is none — the speed is the same).
-            Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores.
-            OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions times per size, and reports the median restored frames per second; the flow between the gap's neighbours is computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors; the default architecture with random weights when there is none — the speed is the same). Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench restore --size 256

@@ -7,10 +7,7 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Report what the terminal supports (sixel, colours, size, locale) and the inspector's choices.",
         discussion: """
-            Asks the terminal for its primary device attributes (DA1: a 4 means sixel) and XTSMGRAPHICS colour
-            registers, with a timeout (nothing is asked when stdin/stdout is not a terminal), and reports TERM,
-            COLORTERM, tty, locale/UTF-8, terminfo colours, the pixel size (TIOCGWINSZ), the themes found and the
-            image mode `dropfill inspect` would use.
+            Asks the terminal for its primary device attributes (DA1: a 4 means sixel) and XTSMGRAPHICS colour registers, with a timeout (nothing is asked when stdin/stdout is not a terminal), and reports TERM, COLORTERM, tty, locale/UTF-8, terminfo colours, the pixel size (TIOCGWINSZ), the themes found and the image mode `dropfill inspect` would use.
 
             Examples:
               dropfill doctor

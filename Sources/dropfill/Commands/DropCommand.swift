@@ -12,10 +12,8 @@ struct DropCommand: ParsableCommand {
         commandName: "drop",
         abstract: "Drop frames from a clip (simulated transmission loss) and write the truth file.",
         discussion: """
-            Writes OUTPUT with the surviving frames and the COMPLETE audio (decoded at the source's own sample rate,
-            mono, re-encoded as AAC), and OUTPUT's truth file (OUTPUT with its extension replaced by .truth.json):
-            source, original frame count, frame rate, size, drop model, rate, seed and the original slot of every
-            surviving frame. The first and the last frame always survive.
+            Writes OUTPUT with the surviving frames and the COMPLETE audio (decoded at the source's own sample rate, mono, re-encoded as AAC), and OUTPUT's truth file (OUTPUT with its extension replaced by .truth.json):
+            source, original frame count, frame rate, size, drop model, rate, seed and the original slot of every surviving frame. The first and the last frame always survive.
 
             Models:
               bernoulli   each frame is lost independently with probability RATE

@@ -11,19 +11,14 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score restoration methods (and aligners) on a clip or a corpus against the ground truth.",
         discussion: """
-            For every clip and seed: simulate frame loss (as `dropfill drop` does), restore the missing frames with
-            each method, and score PSNR / SSIM / MS-SSIM over the restored frames only (surviving frames are copies
-            and never count). The table gives the mean over clips × seeds with its 95% interval (1.96·s/√N), the mean
-            over dropped frames with speech, and restoration speed. With --positions auto, the positions come from an
-            aligner instead of the truth and the position bias Ali_b is reported as in the paper's Table III.
+            For every clip and seed: simulate frame loss (as `dropfill drop` does), restore the missing frames with each method, and score PSNR / SSIM / MS-SSIM over the restored frames only (surviving frames are copies and never count). The table gives the mean over clips × seeds with its 95% interval (1.96·s/√N), the mean over dropped frames with speech, and restoration speed. With --positions auto, the positions come from an aligner instead of the truth and the position bias Ali_b is reported as in the paper's Table III.
 
-            Frames are cut to a square face crop (one box per clip, Haar cascade) of --size pixels, like the
-            paper's 256×256 face crops. Metrics: RGB, after 8-bit rounding (--convention to change).
+            Frames are cut to a square face crop (one box per clip, Haar cascade) of --size pixels, like the paper's 256×256 face crops. Metrics: RGB, after 8-bit rounding (--convention to change).
 
-            Results are kept one line per clip in a state folder (--state, default under ~/.cache/dropfill), so an
-            interrupted run resumes where it stopped. Large corpora: run shards on many machines and merge, e.g.
-              sbatch --array=0-31 --wrap 'dropfill evaluate voxceleb2/ --shard $SLURM_ARRAY_TASK_ID/32 --state /shared/ev'
-              parallel dropfill evaluate voxceleb2/ --shard {}/8 --state ev ::: 0 1 2 3 4 5 6 7
+            Results are kept one line per clip in a state folder (--state, default under ~/.cache/dropfill), so an interrupted run resumes where it stopped. Large corpora: run shards on many machines and merge, e.g.
+              sbatch --array=0-31 --wrap \\
+                'dropfill evaluate vox/ --shard $SLURM_ARRAY_TASK_ID/32 --state ev'
+              parallel dropfill evaluate vox/ --shard {}/8 --state ev ::: {0..7}
               dropfill evaluate --merge ev
 
             Examples:

@@ -8,14 +8,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Inspect a clip in the terminal: where each surviving frame was placed and why, and the restored frames beside the truth.",
         discussion: """
-            CLIP complete: frames are dropped here as `dropfill drop --rate R --seed S` would, and everything is shown
-            against the truth. CLIP already dropped: give its truth file with --truth (or keep `dropfill drop`'s
-            CLIP.truth.json beside it), or pass --dropped to inspect it without truth. No CLIP opens the bundled
-            sample SampleData/grid-bbaf2n.mp4.
+            CLIP complete: frames are dropped here as `dropfill drop --rate R --seed S` would, and everything is shown against the truth. CLIP already dropped: give its truth file with --truth (or keep `dropfill drop`'s CLIP.truth.json beside it), or pass --dropped to inspect it without truth. No CLIP opens the bundled sample SampleData/grid-bbaf2n.mp4.
 
-            Views: 1 alignment heatmap, 2 DP steps (Eq. 10, paper Fig. 7), 3 frames. Press ? for every key.
-            Images: sixel when the terminal answers DA1 with a 4, else half-blocks in 24-bit colour, else 256
-            colours, else ASCII; --graphics forces one, i cycles them. `dropfill doctor` shows what was detected.
+            Views: 1 alignment heatmap, 2 DP steps (Eq. 10, paper Fig. 7), 3 frames. Press ? for every key. Images: sixel when the terminal answers DA1 with a 4, else half-blocks in 24-bit colour, else 256 colours, else ASCII; --graphics forces one, i cycles them. `dropfill doctor` shows what was detected.
 
             Examples:
               dropfill inspect

@@ -8,9 +8,7 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Report a file's streams, exact frame and sample counts, and timestamp gaps.",
         discussion: """
-            Every frame and audio packet is decoded, so the counts are exact (like ffprobe -count_frames).
-            A gap is an interval between consecutive frame timestamps longer than 1.5 nominal intervals
-            (the median interval): the signature of frames dropped before the file was written.
+            Every frame and audio packet is decoded, so the counts are exact (like ffprobe -count_frames). A gap is an interval between consecutive frame timestamps longer than 1.5 nominal intervals (the median interval): the signature of frames dropped before the file was written.
 
             Examples:
               dropfill probe SampleData/grid-bbaf2n.mp4

@@ -9,21 +9,13 @@ struct RateCommand: ParsableCommand {
         commandName: "rate",
         abstract: "Run a blind human-rating session of restored videos in the terminal (ratings stored in SQLite).",
         discussion: """
-            STUDY is a JSON file naming the clips, the restoration methods, the drop rate and seed, the attributes and
-            the scale (see SampleData/studies/example.json). Every clip is dropped and restored with every method once
-            (cached under ~/.cache/dropfill/stimuli, so the next rater starts at once); the untouched clip is added as a
-            hidden reference. The rater first scores a few practice videos (kept out of the results), then every
-            stimulus once, in a random order drawn from a seed stored for that rater. Methods are never shown.
+            STUDY is a JSON file naming the clips, the restoration methods, the drop rate and seed, the attributes and the scale (see SampleData/studies/example.json). Every clip is dropped and restored with every method once (cached under ~/.cache/dropfill/stimuli, so the next rater starts at once); the untouched clip is added as a hidden reference. The rater first scores a few practice videos (kept out of the results), then every stimulus once, in a random order drawn from a seed stored for that rater. Methods are never shown.
 
-            Keys: type a score or use ←/→, ↑/↓ change attribute, Enter goes on (and saves on the last attribute),
-            r replays, ? help, q quits. Each rating is saved in its own transaction the moment it is confirmed: quit,
-            Ctrl-C or a crash lose at most the video being scored, and the same command resumes where it stopped.
+            Keys: type a score or use ←/→, ↑/↓ change attribute, Enter goes on (and saves on the last attribute), r replays, ? help, q quits. Each rating is saved in its own transaction the moment it is confirmed: quit, Ctrl-C or a crash lose at most the video being scored, and the same command resumes where it stopped.
 
-            Sound plays through ALSA's aplay when the machine has a sound device; without one the session says so
-            and goes on silent only when the study sets "allow_silent": true.
+            Sound plays through ALSA's aplay when the machine has a sound device; without one the session says so and goes on silent only when the study sets "allow_silent": true.
 
-            Ratings go to $XDG_DATA_HOME/dropfill/ratings.sqlite (~/.local/share/dropfill/ratings.sqlite) unless
-            --db says otherwise; `dropfill report STUDY` summarizes them.
+            Ratings go to $XDG_DATA_HOME/dropfill/ratings.sqlite (~/.local/share/dropfill/ratings.sqlite) unless --db says otherwise; `dropfill report STUDY` summarizes them.
 
             Examples:
               dropfill rate SampleData/studies/example.json --rater alice

@@ -8,14 +8,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Summarize a rating study: MOS with 95% intervals, DMOS against the hidden reference, rater screening.",
         discussion: """
-            Per method and attribute: N, MOS, standard deviation (N−1) and the 95% interval 1.96·s/√N; DMOS per rater
-            and clip as score(method) − score(reference) + the scale's maximum (P.910 ACR-HR with the "+5" generalised),
-            not clipped. Practice trials are left out. Screening lists the raters each rule would reject: BT.500-13
-            Annex 2 §2.3.1 (kurtosis rule) and Pearson r of each rater against the MOS (below --pearson-threshold).
+            Per method and attribute: N, MOS, standard deviation (N−1) and the 95% interval 1.96·s/√N; DMOS per rater and clip as score(method) − score(reference) + the scale's maximum (P.910 ACR-HR with the "+5" generalised), not clipped. Practice trials are left out. Screening lists the raters each rule would reject: BT.500-13 Annex 2 §2.3.1 (kurtosis rule) and Pearson r of each rater against the MOS (below --pearson-threshold).
 
-            Exports: --csv writes one row per score (rater, stimulus, method, clip, attribute, score, shown_at,
-            answered_at, decision_ms, replays); --sureal-matrix writes the stimuli × raters CSV and --sureal-json the
-            dataset (ref_videos / dis_videos with os per rater) that Netflix's sureal reads, for --attribute.
+            Exports: --csv writes one row per score (rater, stimulus, method, clip, attribute, score, shown_at, answered_at, decision_ms, replays); --sureal-matrix writes the stimuli × raters CSV and --sureal-json the dataset (ref_videos / dis_videos with os per rater) that Netflix's sureal reads, for --attribute.
 
             Examples:
               dropfill report SampleData/studies/example.json

@@ -11,18 +11,19 @@ struct RestoreCommand: ParsableCommand {
         abstract: "Restore the frames a video lost: place the surviving frames, synthesize every gap, write the full video.",
         discussion: """
             Positions of the surviving frames (--positions):
-              auto        the file's timestamps when they span the audio (a variable-frame-rate file that kept them),
-                          otherwise the aligner (--aligner), which matches frames to the audio
-              timestamps  the file's timestamps; an error if they are missing or inconsistent
+              auto        timestamps when they span the audio (a file that kept
+                          them), else the aligner (--aligner)
+              timestamps  the file's timestamps; an error if they are missing or
+                          inconsistent
               aligner     always the aligner
-              FILE        a truth file written by `dropfill drop` (positions known: for experiments)
-            The output has the original frame rate (the timestamps' median interval, or --fps) and the complete audio.
-            Frames before the first or after the last surviving frame can only be held; the summary says how many.
+              FILE        a truth file written by `dropfill drop` (experiments)
+
+            The output has the original frame rate (the timestamps' nominal interval, or --fps) and the complete audio. Frames before the first or after the last surviving frame can only be held; the summary says how many. Learned methods (fenet) restore the face square and paste it into the full frame.
 
             Examples:
-              dropfill drop SampleData/grid-bbaf2n.mp4 -o /tmp/dropped.mp4 --rate 0.87 --timestamps keep
-              dropfill restore /tmp/dropped.mp4 -o /tmp/restored.mp4 --method minterpolate
-              dropfill restore /tmp/dropped.mp4 -o /tmp/restored.mp4 --positions /tmp/dropped.mp4.truth.json --frames /tmp/frames
+              dropfill drop clip.mp4 -o d.mp4 --rate 0.87 --timestamps keep
+              dropfill restore d.mp4 -o r.mp4 --method fenet
+              dropfill restore d.mp4 -o r.mp4 --positions d.truth.json --frames pngs/
             """
     )
 
