@@ -90,9 +90,9 @@ import Testing
         #expect(throws: CorpusError.self) { _ = try corpus.split(SplitSettings(trainFraction: -0.1)) }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/work/shared/data/manifest.tsv")))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestSpeech.sharedData + "/manifest.tsv"), "no shared/data beside the checkout"))
     func sharedDataManifestReads() throws {
-        let corpus = try Corpus(path: "/work/shared/data")
+        let corpus = try Corpus(path: TestSpeech.sharedData)
         #expect(corpus.clips.count >= 31)
         #expect(corpus.clips(of: "grid-s2").count == 2)
         let s = try corpus.split(SplitSettings(seed: 1))

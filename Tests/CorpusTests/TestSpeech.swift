@@ -5,7 +5,10 @@ import Media
 /// shared GRID clip, else a speech-like stand-in (a 120 Hz harmonic buzz gated into syllables at about 4 Hz).
 enum TestSpeech {
     static let librivox = "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
-    static let grid = "/work/shared/data/grid/bbaf2n.mpg"
+    /// The shared clips beside the checkout (CI lays a copy of shared/ beside its clone).
+    static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
+    static let grid = sharedData + "/grid/bbaf2n.mpg"
 
     /// `seconds` of mono 16 kHz speech, starting `offset` seconds in.
     static func load(seconds: Double, offset: Double = 0.5) -> AudioTrack {
