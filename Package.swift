@@ -42,7 +42,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // MARK: - Tests (one target per module)
+        // MARK: - Tests (one target per module, and what the end-to-end tests share)
+        .target(name: "DropfillTestSupport", path: "Tests/DropfillTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
@@ -50,8 +51,8 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
-        .testTarget(name: "InspectorTests", dependencies: ["Inspector"]),
-        .testTarget(name: "RatingTests", dependencies: ["Rating"]),
-        .testTarget(name: "dropfillTests", dependencies: ["Media"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
+        .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
+        .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
     ]
 )
