@@ -91,8 +91,11 @@ public enum EngineAdapters {
             guard tf.positions.count == k else {
                 throw .loadFailed("truth file lists \(tf.positions.count) surviving frames, the clip has \(k)")
             }
-            let source = URL(fileURLWithPath: tf.source, relativeTo: URL(fileURLWithPath: truthPath ?? path).deletingLastPathComponent()).path
-            if FileManager.default.fileExists(atPath: source) {
+            // The truth file names its source as `drop` was given it: relative to the truth file, or to where
+            // `drop` ran (usually the current directory).
+            let candidates = [URL(fileURLWithPath: tf.source, relativeTo: URL(fileURLWithPath: truthPath ?? path).deletingLastPathComponent()).path,
+                              URL(fileURLWithPath: tf.source).path]
+            if let source = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 truthFrames = try decodeFrames(path: source, options: options, mailbox: mailbox, label: "decoding truth").frames
                 if truthFrames?.count != n { truthFrames = nil }
             }
