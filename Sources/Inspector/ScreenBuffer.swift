@@ -209,7 +209,7 @@ public struct ScreenBuffer: Sendable {
             case "→", "▶", "▸": c = ">"
             case "←": c = "<"
             case "—", "–", "─", "−": c = "-"
-            case "│", "┃": c = "|"
+            case "│", "┃", "‖": c = "|"
             case "·", "•": c = "."
             case "×", "✗": c = "x"
             case "▲", "↑": c = "^"
