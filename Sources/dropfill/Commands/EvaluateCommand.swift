@@ -146,7 +146,8 @@ struct EvaluateCommand: ParsableCommand {
                 preparation: ClipPreparation(crop: ClipPreparation.Crop(rawValue: crop) ?? .face, size: size, maxFrames: maxFrames),
                 convention: MetricConvention(color: convention == "luma" ? .lumaBT601 : .rgb, roundTo8Bit: !noRounding),
                 positions: positions == "truth" ? "truth" : aligner + (alignerModel.map { "@" + $0 } ?? ""))
-            let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name))
+            let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
+                               modelFiles: modelFingerprints(restorers: restorers.map(\.name)))
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
                 ?? Self.defaultStateRoot.appendingPathComponent(key.hash)
             let store = EvaluationStore(directory: folder.standardizedFileURL, shard: try shard.map { try EvaluationStore.Shard(parsing: $0) })
@@ -199,14 +200,38 @@ struct StateKey: Codable, Equatable {
     var settings: EvaluationSettings
     var corpus: String
     var methods: [String]
+    /// Fingerprints of the model files the methods and the aligner read: results of a retrained model never mix
+    /// with the old ones in one state folder.
+    var modelFiles: [String: String]?
 
     /// FNV-1a of the JSON form, as 16 hex digits.
     var hash: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(self)) ?? Data()
+        return Self.fnv1a((try? encoder.encode(self)) ?? Data())
+    }
+
+    /// FNV-1a of `bytes`, as hex digits.
+    static func fnv1a(_ bytes: Data) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return String(h, radix: 16)
+    }
+}
+
+extension EvaluateCommand {
+    /// Name → fingerprint of every model file this run reads (learned restorers, and the Ali-Net model when positions
+    /// are estimated by an Ali-Net aligner).
+    func modelFingerprints(restorers: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in restorers where RestorerCatalog.learned.contains(name) {
+            if let path = try? RestorerCatalog.modelPath(for: name, models: models),
+               let data = FileManager.default.contents(atPath: path) { out[name] = StateKey.fnv1a(data) }
+        }
+        if positions == "auto", AlignerCatalog.withModel.contains(aligner),
+           let path = alignerModel ?? AlignerCatalog.defaultModelPath(), let data = FileManager.default.contents(atPath: path) {
+            out["aligner"] = StateKey.fnv1a(data)
+        }
+        return out
     }
 }
