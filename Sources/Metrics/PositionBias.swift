@@ -45,11 +45,10 @@ public struct PositionBiasSummary: Sendable, Hashable, Codable {
     /// Summarises per-clip biases; throws on an empty list.
     public init(_ perClip: [PositionBias]) throws(MetricsError) {
         guard !perClip.isEmpty else { throw .invalidArgument("position bias summary needs at least one clip") }
-        let totals = perClip.map { Double($0.total) }.sorted()
+        let totals = SummaryStatistics(perClip.map { Double($0.total) })
         clips = perClip.count
-        mean = totals.reduce(0, +) / Double(totals.count)
-        let mid = totals.count / 2
-        median = totals.count % 2 == 1 ? totals[mid] : (totals[mid - 1] + totals[mid]) / 2
+        mean = totals.mean
+        median = totals.median
         exactShare = Double(perClip.map(\.exact).reduce(0, +)) / Double(perClip.map(\.frames).reduce(0, +))
     }
 }

@@ -9,6 +9,11 @@ protocol UnaryKernel { func callAsFunction(_ x: Float) -> Float }
 protocol BinaryKernel { func callAsFunction(_ a: Float, _ b: Float) -> Float }
 
 enum Kernel {
+    /// Any two-argument function as a kernel (for the rare ops without a specialised one).
+    struct Closure2: BinaryKernel {
+        let f: (Float, Float) -> Float
+        @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { f(a, b) }
+    }
     struct ReLU: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { max(x, 0) } }
     struct Leaky: UnaryKernel {
         let slope: Float
@@ -92,20 +97,9 @@ extension Tensor {
         return out
     }
 
-    /// A new tensor with `f(self[i], other[i])`; shapes must be equal.
-    @inline(__always)
-    func zipMap(_ other: Tensor, _ op: String, _ f: (Float, Float) -> Float) -> Tensor {
-        precondition(shape == other.shape, "\(op): shapes \(shape) and \(other.shape) differ")
-        var out = Tensor(zeros: shape)
-        let n = count
-        withUnsafePointer { a in
-            other.withUnsafePointer { b in
-                out.withUnsafeMutablePointer { dst in
-                    Parallel.forEach(n, cost: 4) { r in for i in r { dst[i] = f(a[i], b[i]) } }
-                }
-            }
-        }
-        return out
+    /// A new tensor with `f(self[i], other[i])`; shapes must be equal (`apply` with a closure as the kernel).
+    func zipMap(_ other: Tensor, _ op: String, _ f: @escaping (Float, Float) -> Float) -> Tensor {
+        apply(other, op, Kernel.Closure2(f: f))
     }
 
     /// self += other · alpha, in place (shapes must be equal).
