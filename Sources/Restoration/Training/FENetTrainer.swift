@@ -217,6 +217,20 @@ public final class FENetTrainer {
 
     // MARK: Checkpoints
 
+    /// Starts the generator from a trained model file (fine-tuning) and returns that file's metadata; throws
+    /// `.invalidModel` when the file is not an FE-Net generator of this architecture.
+    @discardableResult
+    public func loadGenerator(from path: String) throws(RestorationError) -> [String: String] {
+        let (net, metadata) = try FENet.load(path: path)
+        guard net.config == generator.config else {
+            throw .invalidModel(path: path, reason: "a generator of another architecture (\(net.config.json)) than the one trained here (\(generator.config.json))")
+        }
+        do { try generator.load(stateDict: net.stateDict) } catch {
+            throw .invalidModel(path: path, reason: "\(error)")
+        }
+        return metadata
+    }
+
     /// Saves generator, discriminator, both optimizers and the step (atomically).
     public func saveCheckpoint(to path: String, metadata: [String: String] = [:]) throws {
         var tensors = generator.stateDict

@@ -16,6 +16,7 @@ struct TrainRestoreCommand: ParsableCommand {
               dropfill train-restore ../shared/data --size 128 --steps 3000 --out SampleData/models/fenet.safetensors
               dropfill train-restore ../shared/data --no-audio --out SampleData/models/fenet-noaudio.safetensors
               dropfill train-restore ../shared/data --resume --out fenet.safetensors
+              dropfill train-restore ../shared/data --from SampleData/models/fenet.safetensors --steps 2000 --out fenet-ft.safetensors
             """
     )
 
@@ -64,6 +65,12 @@ struct TrainRestoreCommand: ParsableCommand {
     @Flag(help: "Continue from the checkpoint.")
     var resume = false
 
+    @Option(help: "Fine-tune: start the generator from this FE-Net model file (same architecture) instead of random weights; the discriminator starts fresh.", completion: .file())
+    var from: String?
+
+    @Option(help: "Reconstruction-only steps before the discriminator joins (default: 60 % of the steps; 0 with --from).")
+    var warmupSteps: Int?
+
     @Flag(help: "Train without audio (the fenet-noaudio variant: every sample has the audio-absent flag).")
     var noAudio = false
 
@@ -97,8 +104,14 @@ struct TrainRestoreCommand: ParsableCommand {
         let validationSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "validation", seed: splitSeed)
         let testSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "test", seed: splitSeed)
         let settings = FENetTrainingSettings(steps: total, batch: batch, learningRate: learningRate,
+                                             warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, seed: seed)
         let trainer = try FENetTrainer(settings: settings)
+        var startMetadata: [String: String] = [:]
+        if let from, !(resume && FileManager.default.fileExists(atPath: checkpoint ?? out + ".ckpt")) {
+            startMetadata = try trainer.loadGenerator(from: from)
+            Progress.log("train-restore: fine-tuning the generator of \(from) (\(startMetadata["fenet.steps"] ?? "?") steps there)")
+        }
         let ckpt = checkpoint ?? out + ".ckpt"
         var lastValidation = (fenet: 0.0, blend: 0.0)
         var trainNames = trainSide.clips.map(\.relativePath), valNames = validationSide?.clips.map(\.relativePath) ?? []
@@ -133,7 +146,7 @@ struct TrainRestoreCommand: ParsableCommand {
             "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
             "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
             "fenet.split_seed": String(splitSeed),
-        ]
+        ].merging(from.map { ["fenet.fine_tuned_from": "\($0) (\(startMetadata["fenet.steps"] ?? "?") steps; its command: \(startMetadata["fenet.command"] ?? "?"))"] } ?? [:]) { a, _ in a }
         let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try trainer.generator.save(path: out, metadata: metadata)
