@@ -76,17 +76,6 @@ public enum AliNetInputs {
         return out
     }
 
-    /// Visual change between consecutive crops: mean absolute difference of crop i and i + 1 (k − 1 values), the
-    /// continuity cue of `dp-prior` (`AlignmentInput.visualChange`).
-    public static func visualChange(_ crops: [Float], count: Int, size: Int) -> [Float] {
-        guard count > 1, size > 0 else { return [] }
-        return (0..<(count - 1)).map { i in
-            var s: Float = 0
-            for t in 0..<size { s += abs(crops[(i + 1) * size + t] - crops[i * size + t]) }
-            return s / Float(size)
-        }
-    }
-
     // MARK: Audio
 
     /// The `slotCount × segmentSize` slot segments of 16 kHz `samples` at `fps` (MFCC-13, CMVN over the clip,

@@ -6,20 +6,22 @@ import Tensor
 public struct AliNetCalibration: Codable, Sendable, Equatable {
     /// λ of `dp-prior`'s gap prior (distance units per nat).
     public var lambda: Double
-    /// Visual continuity for `dp-prior` with the cue (nil: not fitted).
-    public var continuity: ContinuityPrior?
+    /// Visual continuity of `dp-prior` (nil: not fitted; `dp-prior` then equals `dp-gap`).
+    public var continuity: VisualContinuity?
     /// β of the threshold baseline (distance units).
     public var thresholdBeta: Float
     /// T of the posterior-median retrieval (distance units; nil: not fitted, 1 is used).
     public var temperature: Double?
-    /// The retrieval `aligner` uses: the best on the held-out calibration clips (nil: `dp-prior-visual`).
+    /// The retrieval `aligner` uses: the best on the held-out calibration clips (nil: `dp-prior`).
     public var best: AliNetRetrieval?
-    /// Continuity of `posterior-visual` (its own weight; nil: not fitted).
-    public var posteriorContinuity: ContinuityPrior?
+    /// Gap likelihood of `posterior-visual` (nil: `GapLikelihood.fitted`).
+    public var gapLikelihood: GapLikelihood?
+    /// T of `posterior-visual` (nil: `temperature`); a very large T leaves only the visual cue.
+    public var visualTemperature: Double?
     /// Standardise every column of D over the frames (see `AliNetModel.distances`); nil = no.
     public var normaliseColumns: Bool?
 
-    public init(lambda: Double = 0.1, continuity: ContinuityPrior? = nil, thresholdBeta: Float = 1,
+    public init(lambda: Double = 0.1, continuity: VisualContinuity? = nil, thresholdBeta: Float = 1,
                 temperature: Double? = nil, best: AliNetRetrieval? = nil, normaliseColumns: Bool? = nil) {
         self.normaliseColumns = normaliseColumns
         self.lambda = lambda
@@ -27,6 +29,24 @@ public struct AliNetCalibration: Codable, Sendable, Equatable {
         self.thresholdBeta = thresholdBeta
         self.temperature = temperature
         self.best = best
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case lambda, continuity, thresholdBeta, temperature, best, gapLikelihood, visualTemperature, normaliseColumns
+    }
+
+    /// Reads calibrations of older files too: a field of an older form (the linear continuity line of the first
+    /// shipped model, a retrieval name that no longer exists) is read as not fitted.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lambda = try c.decode(Double.self, forKey: .lambda)
+        thresholdBeta = try c.decode(Float.self, forKey: .thresholdBeta)
+        continuity = try? c.decodeIfPresent(VisualContinuity.self, forKey: .continuity)
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
+        best = try? c.decodeIfPresent(AliNetRetrieval.self, forKey: .best)
+        gapLikelihood = try? c.decodeIfPresent(GapLikelihood.self, forKey: .gapLikelihood)
+        visualTemperature = try c.decodeIfPresent(Double.self, forKey: .visualTemperature)
+        normaliseColumns = try c.decodeIfPresent(Bool.self, forKey: .normaliseColumns)
     }
 }
 
@@ -132,27 +152,35 @@ public final class AliNetModel: @unchecked Sendable {
         return try DistanceMatrix(rows: k, columns: n, values: v)
     }
 
-    /// The estimator called `kind` with this model's calibration (`dp-prior` with `continuity` uses the visual
+    /// The estimator called `kind` with this model's calibration (`dp-prior` and `posterior-visual` use the visual
     /// cue when the input carries one).
     public func estimator(_ kind: AliNetRetrieval) -> any PositionEstimator {
         switch kind {
         case .dp: DynamicPositionRetrieval()
-        case .dpPrior: PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda))
-        case .dpPriorVisual:
+        case .dpGap: PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda))
+        case .dpPrior:
             PriorDPEstimator(settings: PriorDPSettings(lambda: calibration.lambda, continuity: calibration.continuity))
         case .threshold: ThresholdEstimator(beta: calibration.thresholdBeta)
-        case .posterior: PosteriorMedianEstimator(temperature: calibration.temperature ?? 1)
+        case .posterior: PosteriorMedianEstimator(temperature: calibration.temperature ?? 1, pinEnds: true)
         case .posteriorVisual:
-            PosteriorMedianEstimator(temperature: calibration.temperature ?? 1, continuity: calibration.posteriorContinuity)
+            PosteriorMedianEstimator(temperature: calibration.visualTemperature ?? calibration.temperature ?? 1,
+                                     gapLikelihood: calibration.gapLikelihood ?? .fitted, pinEnds: true)
         }
     }
 
-    /// Places k frames among n slots: distances, then the retrieval `kind`.
+    /// Places k frames among n slots: distances, then the retrieval `kind`. `dp-prior` and `posterior-visual` read
+    /// the survivors' `faceChange` (`VisualChange.thumbnailChange`) and throw `missingInput` without it.
     public func align(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int,
-                      retrieval kind: AliNetRetrieval) throws -> PositionEstimate {
+                      retrieval kind: AliNetRetrieval, faceChange: [Float]? = nil) throws -> PositionEstimate {
         guard k <= n else { throw AlignmentError.moreFramesThanSlots(frames: k, slots: n) }
         let d = try distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
-        let cue = kind == .dpPriorVisual || kind == .posteriorVisual ? AliNetInputs.visualChange(mouths, count: k, size: configuration.mouthSize) : nil
+        let cue: [Float]?
+        if kind.usesVisualChange {
+            guard let faceChange else { throw AlignmentError.missingInput("\(kind.rawValue) needs the survivors' thumbnail changes") }
+            cue = faceChange
+        } else {
+            cue = nil
+        }
         var estimate = try estimator(kind).estimate(AlignmentInput(distances: d, visualChange: cue))
         estimate.estimator = kind.rawValue
         return estimate
@@ -163,14 +191,27 @@ public final class AliNetModel: @unchecked Sendable {
 public enum AliNetRetrieval: String, Sendable, CaseIterable, Codable {
     /// The paper's DP (Eq. 10).
     case dp
-    /// DP with the gap prior.
+    /// DP with the gap prior alone (an ablation: under independent drops it equals `dp`).
+    case dpGap = "dp-gap"
+    /// DP with both transition costs: the gap prior and visual continuity between consecutive survivors.
     case dpPrior = "dp-prior"
-    /// DP with the gap prior and visual continuity between consecutive survivors.
-    case dpPriorVisual = "dp-prior-visual"
     /// Ali-Net_threshold.
     case threshold
     /// Posterior median of every frame (minimum expected Ali_b), see `PosteriorMedianEstimator`.
     case posterior
-    /// Posterior median with visual continuity between consecutive survivors.
+    /// Posterior median with the gap likelihood of the picture change between consecutive survivors
+    /// (`GapLikelihood`).
     case posteriorVisual = "posterior-visual"
+
+    /// Whether the retrieval reads the survivors' thumbnail changes.
+    public var usesVisualChange: Bool { self == .dpPrior || self == .posteriorVisual }
+
+    /// Reads the name; the first shipped model's "dp-prior-visual" is today's `dp-prior`.
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let kind = AliNetRetrieval(rawValue: name == "dp-prior-visual" ? "dp-prior" : name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown retrieval \(name)"))
+        }
+        self = kind
+    }
 }

@@ -14,69 +14,102 @@ import Foundation
 public struct PosteriorMedianEstimator: PositionEstimator {
     /// T, in distance units.
     public var temperature: Double
-    /// Visual continuity (as in `dp-prior`): with the input's `visualChange`, a gap g between frames i − 1 and i
-    /// has weight exp(−μ·|g − ĝ(c_{i−1})| / T), gaps searched up to twice `PriorDPSettings.automaticMaxGap`
-    /// (O(k·n·G)); without it the O(k·n) prefix-sum recursion is used.
-    public var continuity: ContinuityPrior?
+    /// Visual continuity: with the input's `visualChange` (thumbnail changes, `VisualChange.thumbnailChange`), a gap
+    /// g between frames i and i + 1 gets the weight w_i(g) of `GapLikelihood`, gaps searched up to twice
+    /// `PriorDPSettings.automaticMaxGap` (O(k·n·G)); without it the O(k·n) prefix-sum recursion is used.
+    public var gapLikelihood: GapLikelihood?
+    /// The first surviving frame is the clip's first frame and the last is its last (what `dropfill drop` and
+    /// `FrameDropper` guarantee, and what `uniform` assumes): frame 0 sits in slot 0 and frame k − 1 in slot n − 1.
+    public var pinEnds: Bool
 
     public var name: String { "posterior" }
 
-    public init(temperature: Double, continuity: ContinuityPrior? = nil) {
+    public init(temperature: Double, gapLikelihood: GapLikelihood? = nil, pinEnds: Bool = false) {
         self.temperature = temperature
-        self.continuity = continuity
+        self.gapLikelihood = gapLikelihood
+        self.pinEnds = pinEnds
     }
 
+    /// Places the frames; without a distance matrix (`visual`) every slot is equally likely for every frame and
+    /// only the gap likelihood (and the pinned ends) move the answer.
     public func estimate(_ input: AlignmentInput) throws(AlignmentError) -> PositionEstimate {
-        guard let d = input.distances else { throw .missingInput("posterior needs a distance matrix") }
+        guard input.distances != nil || gapLikelihood != nil else { throw .missingInput("posterior needs a distance matrix") }
+        guard input.frameCount > 0, input.slotCount > 0 else { throw .emptyInput("\(input.frameCount) frames, \(input.slotCount) slots") }
+        guard input.frameCount <= input.slotCount else { throw .moreFramesThanSlots(frames: input.frameCount, slots: input.slotCount) }
+        let d: DistanceMatrix
+        if let given = input.distances {
+            d = given
+        } else {
+            d = try DistanceMatrix(rows: input.frameCount, columns: input.slotCount,
+                                   values: [Float](repeating: 0, count: input.frameCount * input.slotCount))
+        }
         let positions = try medians(d, visualChange: input.visualChange)
         return PositionEstimate(estimator: name, placements: positions.map { $0 }, positions: positions)
     }
 
-    /// Marginals with the continuity weights over gaps 1 … G (see `continuity`).
-    func continuityMarginals(_ d: DistanceMatrix, cue: [Float], model: ContinuityPrior) throws(AlignmentError) -> [[Double]] {
+    /// Marginals with the gap weights over gaps 1 … G: the scaled forward–backward in the linear domain (every row
+    /// rescaled to sum 1, so nothing underflows that matters), O(k·n·G) multiply-adds.
+    func gapMarginals(_ d: DistanceMatrix, cue: [Float], model: GapLikelihood) throws(AlignmentError) -> [[Double]] {
         let k = d.rows, n = d.columns
         guard cue.count == k - 1 else { throw .shapeMismatch("\(cue.count) visual changes for \(k) frames") }
-        let g = min(n, 2 * PriorDPSettings.automaticMaxGap(frames: k, slots: n))
+        let g = max(1, min(n - 1, 2 * PriorDPSettings.automaticMaxGap(frames: k, slots: n)))
+        let logW = try model.logWeights(changes: cue, frames: k, slots: n, maxGap: g)
+        let w = logW.map { row -> [Double] in let m = row.max() ?? 0; return row.map { exp($0 - m) } }
         let invT = 1 / temperature
-        // logW[i − 1][gap − 1]: transition from frame i − 1 to frame i.
-        let logW = (0..<max(0, k - 1)).map { i in
-            (1...g).map { gap in -model.weight * abs(Double(gap) - model.expectedGap(Double(cue[i]))) * invT }
+        // Emissions exp(−D/T), each row scaled by its best slot.
+        var e = [Double](repeating: 0, count: k * n)
+        for i in 0..<k {
+            var m = Double.infinity
+            for j in 0..<n { m = min(m, Double(d[i, j])) }
+            for j in 0..<n { e[i * n + j] = exp(-(Double(d[i, j]) - m) * invT) }
         }
-        var f = [Double](repeating: -.infinity, count: k * n)
-        for j in 0...(n - k) { f[j] = -Double(d[0, j]) * invT }
-        for i in 1..<max(k, 1) {
-            for j in i...(n - k + i) {
-                var acc = -Double.infinity
-                for gap in 1...min(g, j) { acc = Self.logAdd(acc, f[(i - 1) * n + j - gap] + logW[i - 1][gap - 1]) }
-                f[i * n + j] = -Double(d[i, j]) * invT + acc
+        func allowed(_ i: Int, _ j: Int) -> Bool {
+            if pinEnds && i == 0 { return j == 0 }
+            if pinEnds && i == k - 1 { return j == n - 1 }
+            return j >= i && j <= n - k + i
+        }
+        var f = [Double](repeating: 0, count: k * n)
+        for j in 0..<n where allowed(0, j) { f[j] = e[j] }
+        guard Self.rescale(&f, row: 0, n: n) else { throw .invalidSetting("no slot is possible for the first frame") }
+        for i in 1..<k {
+            let wi = w[i - 1]
+            for j in 0..<n where allowed(i, j) {
+                var acc = 0.0
+                for gap in 1...min(g, j) { acc += f[(i - 1) * n + j - gap] * wi[gap - 1] }
+                f[i * n + j] = e[i * n + j] * acc
+            }
+            guard Self.rescale(&f, row: i, n: n) else {
+                throw .invalidSetting("no placement of frame \(i) fits gaps of at most \(g) slots")
             }
         }
-        var b = [Double](repeating: -.infinity, count: k * n)
-        for j in 0..<n { b[(k - 1) * n + j] = 0 }
-        if k >= 2 {
-            for i in stride(from: k - 2, through: 0, by: -1) {
-                for j in 0..<n {
-                    var acc = -Double.infinity
-                    for gap in 1...g where j + gap < n {
-                        acc = Self.logAdd(acc, -Double(d[i + 1, j + gap]) * invT + b[(i + 1) * n + j + gap] + logW[i][gap - 1])
-                    }
-                    b[i * n + j] = acc
-                }
+        var b = [Double](repeating: 0, count: k * n)
+        for j in 0..<n where allowed(k - 1, j) { b[(k - 1) * n + j] = 1 }
+        for i in stride(from: k - 2, through: 0, by: -1) {
+            let wi = w[i]
+            for j in 0..<n where allowed(i, j) {
+                var acc = 0.0
+                for gap in 1...g where j + gap < n { acc += wi[gap - 1] * e[(i + 1) * n + j + gap] * b[(i + 1) * n + j + gap] }
+                b[i * n + j] = acc
             }
+            _ = Self.rescale(&b, row: i, n: n)
         }
-        return Self.normalised(f, b, k: k, n: n)
-    }
-
-    static func normalised(_ f: [Double], _ b: [Double], k: Int, n: Int) -> [[Double]] {
-        (0..<k).map { i in
-            let logs = (0..<n).map { f[i * n + $0] + b[i * n + $0] }
-            let m = logs.max() ?? 0
-            guard m.isFinite else { return [Double](repeating: 1 / Double(n), count: n) }
-            var p = logs.map { exp($0 - m) }
+        return (0..<k).map { i in
+            var p = (0..<n).map { f[i * n + $0] * b[i * n + $0] }
             let s = p.reduce(0, +)
+            guard s > 0, s.isFinite else { return [Double](repeating: 1 / Double(n), count: n) }
             for j in p.indices { p[j] /= s }
             return p
         }
+    }
+
+    /// Scales row `row` of `m` to sum 1; false when it has no mass.
+    static func rescale(_ m: inout [Double], row: Int, n: Int) -> Bool {
+        var s = 0.0
+        for j in 0..<n { s += m[row * n + j] }
+        guard s > 0, s.isFinite else { return false }
+        let inv = 1 / s
+        for j in 0..<n { m[row * n + j] *= inv }
+        return true
     }
 
     /// Each frame's marginal distribution over slots (k rows of n probabilities).
@@ -84,29 +117,34 @@ public struct PosteriorMedianEstimator: PositionEstimator {
         let k = d.rows, n = d.columns
         guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }
         guard temperature.isFinite, temperature > 0 else { throw .invalidSetting("temperature \(temperature)") }
-        if let cue = visualChange, let model = continuity, model.weight > 0, k >= 2 {
-            return try continuityMarginals(d, cue: cue, model: model)
+        if let cue = visualChange, let model = gapLikelihood, k >= 2 {
+            return try gapMarginals(d, cue: cue, model: model)
         }
         // Log domain throughout: log-likelihood −D/T; forward F(i, j) = ℓ(i, j) + logΣ_{j' < j} F(i − 1, j'),
         // backward B(i, j) = logΣ_{j' > j} [ℓ(i + 1, j') + B(i + 1, j')]; frame i can only sit in i … n − k + i.
         let invT = 1 / temperature
         var f = [Double](repeating: -.infinity, count: k * n)
-        for j in 0...(n - k) { f[j] = -Double(d[0, j]) * invT }
+        func allowed(_ i: Int, _ j: Int) -> Bool {
+            if pinEnds && i == 0 { return j == 0 }
+            if pinEnds && i == k - 1 { return j == n - 1 }
+            return j >= i && j <= n - k + i
+        }
+        for j in 0...(n - k) where allowed(0, j) { f[j] = -Double(d[0, j]) * invT }
         for i in 1..<max(k, 1) {
             var prefix = -Double.infinity
             for j in 0..<n {
-                if j >= i && j <= n - k + i { f[i * n + j] = -Double(d[i, j]) * invT + prefix }
+                if allowed(i, j) { f[i * n + j] = -Double(d[i, j]) * invT + prefix }
                 prefix = Self.logAdd(prefix, f[(i - 1) * n + j])
             }
         }
         var b = [Double](repeating: -.infinity, count: k * n)
-        for j in 0..<n { b[(k - 1) * n + j] = 0 }
+        for j in 0..<n where allowed(k - 1, j) || k == 1 { b[(k - 1) * n + j] = 0 }
         if k >= 2 {
             for i in stride(from: k - 2, through: 0, by: -1) {
                 var suffix = -Double.infinity
                 for j in stride(from: n - 1, through: 0, by: -1) {
                     b[i * n + j] = suffix
-                    suffix = Self.logAdd(suffix, -Double(d[i + 1, j]) * invT + b[(i + 1) * n + j])
+                    if allowed(i + 1, j) { suffix = Self.logAdd(suffix, -Double(d[i + 1, j]) * invT + b[(i + 1) * n + j]) }
                 }
             }
         }

@@ -12,17 +12,25 @@ public struct AliNetTrainingClip: Sendable {
     public var segments: [Float]
     /// Frames (= slots used).
     public var count: Int
+    /// Grey thumbnails of the frames (`VisualChange.thumbnail`) for the gap likelihood of `posterior-visual`; empty
+    /// when not prepared (old caches).
+    public var thumbnails: [[Float]]
 
     /// Builds the clip; `meanSubsets` mean crops are drawn from random subsets of about `subsetShare` of the frames.
     public init(name: String, mouths: [Float], segments: [Float], count: Int, configuration c: AliNetConfiguration,
-                meanSubsets: Int = 6, subsetShare: Double = 0.15, seed: UInt64 = 0) throws(AlignmentError) {
+                thumbnails: [[Float]] = [], meanSubsets: Int = 6, subsetShare: Double = 0.15,
+                seed: UInt64 = 0) throws(AlignmentError) {
         guard count >= 2, mouths.count == count * c.mouthSize, segments.count == count * c.segmentSize else {
             throw .shapeMismatch("training clip \(name): \(count) frames, \(mouths.count) mouth and \(segments.count) segment values")
+        }
+        guard thumbnails.isEmpty || thumbnails.count == count else {
+            throw .shapeMismatch("training clip \(name): \(thumbnails.count) thumbnails for \(count) frames")
         }
         self.name = name
         self.mouths = mouths
         self.segments = segments
         self.count = count
+        self.thumbnails = thumbnails
         var rng = SeededGenerator(seed: seed)
         let size = c.mouthSize
         var means = [AliNetInputs.meanCrop(mouths, count: count, size: size)]

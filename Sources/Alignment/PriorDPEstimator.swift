@@ -78,48 +78,17 @@ public struct GilbertElliott: Sendable, Equatable, Codable {
     }
 }
 
-/// Visual continuity: a larger change c between two consecutive surviving frames means more frames were lost
-/// between them. Expected gap ĝ(c) = intercept + slope·c; cost `weight·|g − ĝ(c)|` (a Laplace log-likelihood).
-public struct ContinuityPrior: Sendable, Equatable, Codable {
-    /// Cost per slot of disagreement, in distance units.
-    public var weight: Double
-    public var intercept: Double
-    public var slope: Double
-
-    public init(weight: Double, intercept: Double = 1, slope: Double) {
-        self.weight = weight
-        self.intercept = intercept
-        self.slope = slope
-    }
-
-    /// Expected gap for a visual change `c`.
-    public func expectedGap(_ c: Double) -> Double { intercept + slope * c }
-
-    /// Least-squares line gap ≈ intercept + slope·change from training pairs (true gaps and their changes).
-    public static func fit(changes: [Double], gaps: [Int], weight: Double) throws(AlignmentError) -> ContinuityPrior {
-        guard changes.count == gaps.count, changes.count >= 2 else {
-            throw .shapeMismatch("\(changes.count) changes for \(gaps.count) gaps (need ≥ 2 pairs)")
-        }
-        let n = Double(changes.count)
-        let mc = changes.reduce(0, +) / n, mg = Double(gaps.reduce(0, +)) / n
-        var sxx = 0.0, sxy = 0.0
-        for (c, g) in zip(changes, gaps) { sxx += (c - mc) * (c - mc); sxy += (c - mc) * (Double(g) - mg) }
-        guard sxx > 0, sxx.isFinite, sxy.isFinite else { throw .invalidSetting("changes are all equal or not finite") }
-        let slope = sxy / sxx
-        return ContinuityPrior(weight: weight, intercept: mg - slope * mc, slope: slope)
-    }
-}
-
 /// Settings of `dp-prior`.
 ///
 /// Cost of a placement s (minimised exactly by the DP):
 /// Σ_i D(i, s_i) + λ·[−log P(s_0 + 1) + Σ_{i≥1} −log P(s_i − s_{i−1}) + −log P(n − s_{k−1})]
-///               + Σ_{i≥1} μ·|s_i − s_{i−1} − ĝ(c_{i−1})|,
-/// where P is floored at 1e-12 and the two outer prior terms (virtual surviving frames at slots −1 and n) are on
+///               + Σ_{i≥1} μ·[−log w_{i−1}(s_i − s_{i−1})],
+/// where w is the visual continuity weight of `GapLikelihood` (the picture change between consecutive survivors),
+/// P is floored at 1e-12 and the two outer prior terms (virtual surviving frames at slots −1 and n) are on
 /// only with `endpoints` (they are tabulated exactly for every slot).
 /// Between consecutive frames, gaps g ≤ G use the exact cost T_i(g); longer gaps use its linear extension
-/// T_i(G+1) + σ_i·(g − G − 1) with σ_i = max(0, T_i(G+1) − T_i(G)). The extension is exact for the geometric prior
-/// and for the continuity term when ĝ ≤ G, and follows the asymptotically linear −log tail of a Gilbert–Elliott
+/// T_i(G+1) + σ_i·(g − G − 1) with σ_i = max(0, T_i(G+1) − T_i(G)). The extension is exact for the geometric prior,
+/// bounds the continuity term's (log g)² growth from below past G, and follows the asymptotically linear −log tail of a Gilbert–Elliott
 /// prior. (A flat tail would be cheaper to compute but rewards piling all frames together and leaving one huge
 /// gap — measured with λ = 1 on the synthetic benchmark of `PriorDPEstimatorTests`: mean Ali_b 826 vs 30 for `dp`.)
 /// Complexity O(k·n·G) time, O(k·n) memory: gaps 1…G are searched explicitly and the tail g > G comes in O(1)
@@ -134,13 +103,13 @@ public struct PriorDPSettings: Sendable, Equatable {
     public var maxGap: Int?
     /// The drop-process model.
     public var gapPrior: GapPrior
-    /// Visual continuity cue, used when the input carries `visualChange`.
-    public var continuity: ContinuityPrior?
+    /// Visual continuity, used when the input carries `visualChange` (thumbnail changes).
+    public var continuity: VisualContinuity?
     /// Include the virtual frames at −1 and n (the first and last gaps) in the prior.
     public var endpoints: Bool
 
     public init(lambda: Double = 0.1, maxGap: Int? = nil, gapPrior: GapPrior = .geometric(survival: nil),
-                continuity: ContinuityPrior? = nil, endpoints: Bool = true) {
+                continuity: VisualContinuity? = nil, endpoints: Bool = true) {
         self.lambda = lambda
         self.maxGap = maxGap
         self.gapPrior = gapPrior
@@ -202,13 +171,12 @@ public struct TransitionCosts: Sendable, Equatable {
         var rows = [[Double]](repeating: base, count: max(0, k - 1))
         if let cue = visualChange, let model = settings.continuity {
             guard cue.count == k - 1 else { throw .shapeMismatch("\(cue.count) visual changes for \(k) frames") }
-            guard cue.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw .nonFiniteValue("visual change") }
-            guard model.weight.isFinite, model.weight >= 0, model.slope.isFinite, model.intercept.isFinite else {
-                throw .invalidSetting("continuity prior \(model)")
-            }
-            for i in 0..<(k - 1) {
-                let expected = model.expectedGap(Double(cue[i]))
-                for e in 1...(g + 1) { rows[i][e - 1] += model.weight * abs(Double(e) - expected) }
+            guard model.weight.isFinite, model.weight >= 0 else { throw .invalidSetting("continuity weight \(model.weight)") }
+            if k >= 2 && model.weight > 0 {
+                let logW = try model.gap.logWeights(changes: cue, frames: k, slots: n, maxGap: g + 1)
+                for i in 0..<(k - 1) {
+                    for e in 1...(g + 1) { rows[i][e - 1] -= model.weight * logW[i][e - 1] }
+                }
             }
         }
         transition = rows

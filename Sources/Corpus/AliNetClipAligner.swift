@@ -35,8 +35,8 @@ public enum AliNetClipInputs {
     }
 }
 
-/// Places survivors with Ali-Net embeddings and one of its retrieval stages (`dp`, `dp-prior`, `dp-prior-visual`,
-/// `threshold`). Sees only the survivors and the clip's audio, never the clip's other frames.
+/// Places survivors with Ali-Net embeddings and one of its retrieval stages (`dp`, `dp-gap`, `dp-prior`, `threshold`,
+/// `posterior`, `posterior-visual`). Sees only the survivors and the clip's audio, never the clip's other frames.
 public struct AliNetClipAligner: ClipAligner {
     public let name: String
     public let model: AliNetModel
@@ -59,9 +59,43 @@ public struct AliNetClipAligner: ClipAligner {
         let c = model.configuration
         let segments = try AliNetClipInputs.segments(audio, fps: fps, slotCount: slotCount, configuration: c)
         let mouths = try AliNetClipInputs.mouths(survivors, configuration: c)
+        let change = retrieval.usesVisualChange ? try VisualClipAligner.thumbnailChange(survivors) : nil
         var estimate = try model.align(mouths: mouths, frameCount: survivors.count, segments: segments,
-                                       slotCount: slotCount, retrieval: retrieval)
+                                       slotCount: slotCount, retrieval: retrieval, faceChange: change)
         estimate.estimator = name
         return estimate
+    }
+}
+
+/// `visual` on decoded clips (`VisualEstimator`): places survivors by the picture alone — no audio, no model file —
+/// from the change between consecutive survivors' thumbnails: a large change says many frames were lost between.
+public struct VisualClipAligner: ClipAligner {
+    public let name = "visual"
+    public var gapLikelihood: GapLikelihood
+
+    public init(gapLikelihood: GapLikelihood = .fitted) {
+        self.gapLikelihood = gapLikelihood
+    }
+
+    public func align(survivors: [VideoFrame], slotCount: Int, clip: PreparedClip) throws -> PositionEstimate {
+        try align(survivors: survivors, slotCount: slotCount)
+    }
+
+    /// Places `survivors` (face crops or whole frames, at least 32×32) among `slotCount` slots.
+    public func align(survivors: [VideoFrame], slotCount: Int) throws -> PositionEstimate {
+        guard !survivors.isEmpty else { throw AlignmentError.emptyInput("no surviving frames") }
+        guard survivors.count <= slotCount else { throw AlignmentError.moreFramesThanSlots(frames: survivors.count, slots: slotCount) }
+        let change = survivors.count >= 3 ? try Self.thumbnailChange(survivors) : nil
+        return try VisualEstimator(gapLikelihood: gapLikelihood)
+            .estimate(AlignmentInput(frameCount: survivors.count, slotCount: slotCount, visualChange: change))
+    }
+
+    /// The k − 1 thumbnail changes of consecutive frames (`VisualChange.thumbnailChange`), thumbnails on both cores.
+    public static func thumbnailChange(_ frames: [VideoFrame]) throws -> [Float] {
+        let results = UnsafeResults<[Float]>(count: frames.count)
+        DispatchQueue.concurrentPerform(iterations: frames.count) { i in
+            results.set(i, Result { try VisualChange.thumbnail(rgb: frames[i].rgb, width: frames[i].width, height: frames[i].height) })
+        }
+        return try VisualChange.thumbnailChange(thumbnails: try results.values())
     }
 }

@@ -51,8 +51,9 @@ public enum AlignmentTraining {
         let segments = try AliNetClipInputs.segments(prepared.audio, fps: prepared.frameRate.value, slotCount: n,
                                                      configuration: configuration)
         let mouths = try AliNetClipInputs.mouths(prepared.frames, configuration: configuration)
+        let thumbnails = try prepared.frames.map { try VisualChange.thumbnail(rgb: $0.rgb, width: $0.width, height: $0.height) }
         return try AliNetTrainingClip(name: prepared.clip.relativePath, mouths: mouths, segments: segments, count: n,
-                                      configuration: configuration, seed: seed)
+                                      configuration: configuration, thumbnails: thumbnails, seed: seed)
     }
 
     /// Decodes and prepares every clip (face crop, mouth crops, slot segments).
@@ -110,14 +111,39 @@ public enum AlignmentTraining {
         return m
     }
 
+    /// The survivors' thumbnail changes (`VisualChange.thumbnailChange`) of a prepared clip; nil without thumbnails.
+    static func survivorChange(_ clip: AliNetTrainingClip, _ truth: [Int]) throws -> [Float]? {
+        guard clip.thumbnails.count == clip.count else { return nil }
+        return try VisualChange.thumbnailChange(thumbnails: truth.map { clip.thumbnails[$0] })
+    }
+
     /// Ali_b of `model` with `retrieval` on prepared clips.
     public static func bias(model: AliNetModel, retrieval: AliNetRetrieval, clips: [AliNetTrainingClip], rate: Double,
                             seeds: Int) throws -> BiasSummary {
         let size = model.configuration.mouthSize
         return try bias(clips: clips, rate: rate, seeds: seeds) { clip, truth in
             try model.align(mouths: survivorMouths(clip, truth, size: size), frameCount: truth.count,
-                            segments: clip.segments, slotCount: clip.count, retrieval: retrieval).positions
+                            segments: clip.segments, slotCount: clip.count, retrieval: retrieval,
+                            faceChange: survivorChange(clip, truth)).positions
         }
+    }
+
+    /// The gap likelihood (`GapLikelihood.fit`) of the survivors' thumbnail changes against their true gaps, over
+    /// `seeds` Bernoulli drop patterns at `rate` of every clip (seeds 1000 …, not the scoring seeds); nil when the
+    /// clips carry no thumbnails.
+    public static func fitGapLikelihood(clips: [AliNetTrainingClip], rate: Double, seeds: Int) throws -> GapLikelihood? {
+        var changes: [[Float]] = [], gaps: [[Int]] = []
+        for clip in clips {
+            for seed in 0..<UInt64(max(1, seeds)) {
+                let mask = try DropSimulation.keepMask(frameCount: clip.count, settings: DropSettings(rate: rate, seed: 1000 + seed))
+                let truth = DropSimulation.survivingPositions(mask)
+                guard truth.count >= 3, let c = try survivorChange(clip, truth) else { continue }
+                changes.append(c)
+                gaps.append(zip(truth.dropFirst(), truth).map { $0 - $1 })
+            }
+        }
+        guard !changes.isEmpty else { return nil }
+        return try GapLikelihood.fit(changes: changes, gaps: gaps)
     }
 
     /// Ali_b of the `uniform` baseline on prepared clips.
@@ -129,8 +155,9 @@ public enum AlignmentTraining {
 
     // MARK: - Calibration
 
-    /// Fits the retrieval stage's settings: the continuity line (least squares of true gap on visual change over
-    /// `fitClips` drop patterns) and its weight μ, and the threshold β, each chosen by the lowest mean Ali_b on
+    /// Fits the retrieval stage's settings: the gap likelihood of the picture change (`GapLikelihood.fit` on
+    /// `fitClips` drop patterns), the continuity weight μ of `dp-prior`, the temperatures of the posteriors and the
+    /// threshold β, each chosen by the lowest mean Ali_b on
     /// `scoreClips`. λ stays at its default (under Bernoulli drops the geometric prior is constant, see
     /// `GapPrior.geometric`).
     /// Everything is fitted twice, with and without column normalisation of D, and the better is kept.
@@ -151,18 +178,7 @@ public enum AlignmentTraining {
     static func calibrateOnce(model: AliNetModel, fitClips: [AliNetTrainingClip], scoreClips: [AliNetTrainingClip],
                               rate: Double, seeds: Int, progress: (String) -> Void) throws -> (AliNetCalibration, Double) {
         let size = model.configuration.mouthSize
-        var changes: [Double] = [], gaps: [Int] = []
         var allDistances: [Float] = []
-        for clip in fitClips {
-            for seed in 0..<UInt64(max(1, seeds)) {
-                let mask = try DropSimulation.keepMask(frameCount: clip.count, settings: DropSettings(rate: rate, seed: 1000 + seed))
-                let truth = DropSimulation.survivingPositions(mask)
-                guard truth.count >= 2 else { continue }
-                let mouths = survivorMouths(clip, truth, size: size)
-                let cue = AliNetInputs.visualChange(mouths, count: truth.count, size: size)
-                for (i, c) in cue.enumerated() { changes.append(Double(c)); gaps.append(truth[i + 1] - truth[i]) }
-            }
-        }
         for clip in scoreClips {
             let mask = try DropSimulation.keepMask(frameCount: clip.count, settings: DropSettings(rate: rate, seed: 77))
             let truth = DropSimulation.survivingPositions(mask)
@@ -185,19 +201,22 @@ public enum AlignmentTraining {
             }
             calibration.thresholdBeta = best.beta
         }
-        // Continuity: the line, then μ.
-        if let line = try? ContinuityPrior.fit(changes: changes, gaps: gaps, weight: 0) {
-            progress(String(format: "continuity line: gap ≈ %.3f + %.3f·change (%d pairs)", line.intercept, line.slope, changes.count))
+        // The gap likelihood of the picture change (fitted on the fit clips' true gaps), shared by `dp-prior` and
+        // `posterior-visual`; then μ of `dp-prior` (distance units per nat).
+        let gap = try fitGapLikelihood(clips: fitClips, rate: rate, seeds: seeds)
+        if let gap, !sorted.isEmpty {
+            calibration.gapLikelihood = gap
+            progress(String(format: "gap likelihood: log change ≈ a + %.3f·log gap, σ = %.3f", gap.slope, gap.sigma))
             var best = (weight: 0.0, bias: Double.infinity)
-            let scale = sorted.isEmpty ? 1 : max(1e-6, Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10]))
-            for w in [0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2] {
-                calibration.continuity = ContinuityPrior(weight: w * scale, intercept: line.intercept, slope: line.slope)
+            let scale = max(1e-6, Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10]))
+            for w in [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0] {
+                calibration.continuity = VisualContinuity(gap: gap, weight: w * scale)
                 model.calibration = calibration
-                let b = try bias(model: model, retrieval: .dpPriorVisual, clips: scoreClips, rate: rate, seeds: seeds).mean
-                progress(String(format: "calibrate continuity μ=%.4f: Ali_b %.2f", w * scale, b))
+                let b = try bias(model: model, retrieval: .dpPrior, clips: scoreClips, rate: rate, seeds: seeds).mean
+                progress(String(format: "calibrate dp-prior continuity μ=%.4f: Ali_b %.2f", w * scale, b))
                 if b < best.bias { best = (w * scale, b) }
             }
-            calibration.continuity = ContinuityPrior(weight: best.weight, intercept: line.intercept, slope: line.slope)
+            calibration.continuity = VisualContinuity(gap: gap, weight: best.weight)
         }
         // Posterior-median temperature T, relative to the spread of the distances.
         if !sorted.isEmpty {
@@ -212,22 +231,24 @@ public enum AlignmentTraining {
             }
             calibration.temperature = best.t
         }
-        // Continuity weight of the posterior (at its temperature), the line as for dp-prior.
-        if let line = calibration.continuity, let t = calibration.temperature {
-            var best = (weight: 0.0, bias: Double.infinity)
-            for f in [0.0, 0.1, 0.3, 1.0, 3.0] {
-                calibration.posteriorContinuity = ContinuityPrior(weight: f * t, intercept: line.intercept, slope: line.slope)
+        // The temperature of `posterior-visual`: how far Ali-Net's distances are trusted next to the gap likelihood
+        // (the largest T all but ignores them).
+        if gap != nil, !sorted.isEmpty {
+            let spread = Double(sorted[sorted.count * 9 / 10] - sorted[sorted.count / 10])
+            var best = (t: 1.0, bias: Double.infinity)
+            for f in [0.1, 0.3, 1.0, 3.0, 10.0, 1e4] {
+                calibration.visualTemperature = max(1e-6, f * spread)
                 model.calibration = calibration
                 let b = try bias(model: model, retrieval: .posteriorVisual, clips: scoreClips, rate: rate, seeds: seeds).mean
-                progress(String(format: "calibrate posterior continuity μ=%.4f: Ali_b %.2f", f * t, b))
-                if b < best.bias { best = (f * t, b) }
+                progress(String(format: "calibrate posterior-visual T=%.4f: Ali_b %.2f", f * spread, b))
+                if b < best.bias { best = (max(1e-6, f * spread), b) }
             }
-            calibration.posteriorContinuity = ContinuityPrior(weight: best.weight, intercept: line.intercept, slope: line.slope)
+            calibration.visualTemperature = best.t
         }
         // The retrieval `aligner` uses: the best on the scoring clips.
         model.calibration = calibration
-        var choice = (kind: AliNetRetrieval.dpPriorVisual, bias: Double.infinity)
-        for kind in [AliNetRetrieval.posterior, .posteriorVisual, .dpPriorVisual, .dpPrior, .dp] {
+        var choice = (kind: AliNetRetrieval.dpPrior, bias: Double.infinity)
+        for kind in [AliNetRetrieval.posterior, .posteriorVisual, .dpPrior, .dpGap, .dp] where gap != nil || !kind.usesVisualChange {
             let b = try bias(model: model, retrieval: kind, clips: scoreClips, rate: rate, seeds: seeds).mean
             if b < choice.bias { choice = (kind, b) }
         }
@@ -364,6 +385,9 @@ extension AlignmentTraining {
         for (i, c) in clips.enumerated() {
             tensors["clip\(i).mouths"] = try Tensor(shape: [c.count, configuration.mouthSize], scalars: c.mouths)
             tensors["clip\(i).segments"] = try Tensor(shape: [c.count, configuration.segmentSize], scalars: c.segments)
+            if let side = c.thumbnails.first?.count, c.thumbnails.count == c.count {
+                tensors["clip\(i).thumbnails"] = try Tensor(shape: [c.count, side], scalars: c.thumbnails.flatMap { $0 })
+            }
         }
         let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
         try SafeTensors.write(tensors: tensors, metadata: ["names": clips.map(\.name).joined(separator: "\n"), "config": config],
@@ -384,8 +408,13 @@ extension AlignmentTraining {
             guard let m = file.tensors["clip\(i).mouths"], let s = file.tensors["clip\(i).segments"] else {
                 throw AlignmentError.shapeMismatch("cache \(path) lacks clip \(i)")
             }
+            var thumbnails: [[Float]] = []
+            if let t = file.tensors["clip\(i).thumbnails"], t.shape.count == 2, t.shape[0] == m.shape[0] {
+                let v = t.scalars, side = t.shape[1]
+                thumbnails = (0..<t.shape[0]).map { Array(v[($0 * side)..<(($0 + 1) * side)]) }
+            }
             return try AliNetTrainingClip(name: name, mouths: m.scalars, segments: s.scalars, count: m.shape[0],
-                                          configuration: configuration, seed: seed &+ UInt64(i))
+                                          configuration: configuration, thumbnails: thumbnails, seed: seed &+ UInt64(i))
         }
     }
 

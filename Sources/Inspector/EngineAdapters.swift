@@ -156,8 +156,8 @@ public enum EngineAdapters {
                 let mouths = try AliNetClipInputs.mouths(faces, configuration: c)
                 let segments = try AliNetClipInputs.segments(audio, fps: fps, slotCount: n, configuration: c)
                 d = try model.distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
-                visualCue = AliNetInputs.visualChange(mouths, count: k, size: c.mouthSize)
-                estimators = [AliNetRetrieval.dp, .dpPrior, .dpPriorVisual, .posterior].map { kind in
+                visualCue = try VisualClipAligner.thumbnailChange(faces)
+                estimators = [AliNetRetrieval.dp, .dpGap, .dpPrior, .posterior, .posteriorVisual].map { kind in
                     NamedEstimator(name: kind.rawValue, base: model.estimator(kind))
                 }
                 label = "Ali-Net ‖h(I) − h(M)‖, Eq. 8" + (model.calibration.normaliseColumns == true ? " (columns standardised)" : "")
@@ -171,6 +171,13 @@ public enum EngineAdapters {
             label = "content cue: |z(mouth darkness) − z(log RMS)|"
         }
         if estimators.isEmpty { estimators = [DynamicPositionRetrieval(), PriorDPEstimator()] }
+        if visualCue == nil, k >= 3 {
+            // Without Ali-Net the picture change between survivors still drives `visual`.
+            visualCue = try? VisualClipAligner.thumbnailChange(surviving)
+        }
+        if visualCue != nil {
+            estimators.append(VisualEstimator())
+        }
         estimators.append(UniformEstimator())
         if timestamps != nil { estimators.append(TimestampEstimator()) }
         mailbox?.progress("aligning")

@@ -90,9 +90,23 @@ import Testing
         #expect(s.contains { abs($0) > 0.1 })
     }
 
-    @Test func visualChangeHasOneValuePerConsecutivePair() {
-        let crops: [Float] = [0, 0, 1, 1, 1, 3]
-        #expect(AliNetInputs.visualChange(crops, count: 3, size: 2) == [1, 1])
+    @Test func thumbnailChangeIsTheRootMeanSquareDifference() throws {
+        // Three 32×32 pictures: grey 0, grey 255 except one row, the same again.
+        let black = [UInt8](repeating: 0, count: 32 * 32 * 3)
+        var white = [UInt8](repeating: 255, count: 32 * 32 * 3)
+        for x in 0..<32 { for c in 0..<3 { white[(5 * 32 + x) * 3 + c] = 0 } }
+        let thumbs = try [black, white, white].map { try VisualChange.thumbnail(rgb: $0, width: 32, height: 32) }
+        let c = try VisualChange.thumbnailChange(thumbnails: thumbs)
+        #expect(c.count == 2)
+        #expect(abs(c[0] - (31.0 / 32).squareRoot()) < 1e-5, "\(c)")
+        #expect(c[1] == 0)
+        // Box averages: a 64×64 picture reduces to the same thumbnail as its 32×32 half-size copy.
+        var big = [UInt8](repeating: 0, count: 64 * 64 * 3)
+        for y in 0..<64 { for x in 0..<64 { for ch in 0..<3 { big[(y * 64 + x) * 3 + ch] = white[((y / 2) * 32 + x / 2) * 3 + ch] } } }
+        #expect(try VisualChange.thumbnail(rgb: big, width: 64, height: 64) == thumbs[1])
+        #expect(try VisualChange.thumbnailChange(thumbnails: [thumbs[0]]).isEmpty)
+        #expect(throws: AlignmentError.self) { try VisualChange.thumbnail(rgb: black, width: 16, height: 16) }
+        #expect(throws: AlignmentError.self) { try VisualChange.thumbnailChange(thumbnails: [thumbs[0], [0.5]]) }
     }
 
     // MARK: - Model files
@@ -103,7 +117,7 @@ import Testing
         let clip = try Self.syntheticClip(count: 40, seed: 1)
         let trainer = AliNetTrainer(network: net, learningRate: 1e-3, seed: 2)
         for _ in 0..<3 { try trainer.step(clips: [clip], batchSize: 8) }
-        let model = AliNetModel(network: net, calibration: AliNetCalibration(lambda: 0.3, continuity: ContinuityPrior(weight: 0.2, intercept: 1.5, slope: 4), thresholdBeta: 0.7),
+        let model = AliNetModel(network: net, calibration: AliNetCalibration(lambda: 0.3, continuity: VisualContinuity(gap: GapLikelihood(slope: 0.5, sigma: 0.4), weight: 0.2), thresholdBeta: 0.7),
                                 metadata: ["alinet.note": "round trip"])
         let path = Self.scratch("roundtrip.safetensors")
         try model.save(to: path)

@@ -1,6 +1,7 @@
 import Alignment
 import Foundation
 import Media
+import Tensor
 import Testing
 @testable import Corpus
 
@@ -72,7 +73,60 @@ import Testing
         #expect(estimate.estimator == "dp")
     }
 
+    @Test func visualAlignerFollowsThePaceOfChange() throws {
+        // 150 frames whose brightness drifts steadily (plus sensor noise): the change between two survivors grows
+        // with the number of frames lost between them, which is what `visual` reads. It must beat the even spread
+        // clearly. (On real faces the pace of change varies too; there it gains less, see README.)
+        let n = 150, side = 32
+        var level = 0.1
+        var noise = SeededGenerator(seed: 9)
+        let frames = try (0..<n).map { t -> VideoFrame in
+            level += 0.004  // 0.1 … 0.7: no clipping with the texture and noise on top
+            let v = UInt8(min(255, max(0, level * 255)))
+            var rgb = [UInt8](repeating: v, count: side * side * 3)
+            for i in stride(from: 0, to: rgb.count, by: 7) { rgb[i] = rgb[i] &+ 40 }  // fixed texture
+            for i in rgb.indices { rgb[i] = rgb[i] &+ UInt8.random(in: 0...1, using: &noise) }  // sensor noise
+            return try VideoFrame(width: side, height: side, rgb: rgb)
+        }
+        // The gap likelihood fitted on other drop patterns of the same material (as `train-align` fits it on the
+        // training clips): here the change is proportional to the gap, so the slope is near 1.
+        var changes: [[Float]] = [], gaps: [[Int]] = []
+        for seed in 100..<108 {
+            let truth = DropSimulation.survivingPositions(try DropSimulation.keepMask(frameCount: n, settings: DropSettings(rate: 0.85, seed: UInt64(seed))))
+            changes.append(try VisualClipAligner.thumbnailChange(truth.map { frames[$0] }))
+            gaps.append(zip(truth.dropFirst(), truth).map { $0 - $1 })
+        }
+        let fit = try GapLikelihood.fit(changes: changes, gaps: gaps)
+        #expect(fit.slope > 0.8, "slope \(fit.slope)")
+        var visual = 0, uniform = 0
+        for seed in 0..<8 {
+            let mask = try DropSimulation.keepMask(frameCount: n, settings: DropSettings(rate: 0.85, seed: UInt64(seed)))
+            let truth = DropSimulation.survivingPositions(mask)
+            let e = try VisualClipAligner(gapLikelihood: fit).align(survivors: truth.map { frames[$0] }, slotCount: n)
+            #expect(e.isStrictlyIncreasing && e.positions.first == 0 && e.positions.last == n - 1)
+            let u = try UniformEstimator.positions(frames: truth.count, slots: n)
+            visual += zip(e.positions, truth).reduce(0) { $0 + abs($1.0 - $1.1) }
+            uniform += zip(u, truth).reduce(0) { $0 + abs($1.0 - $1.1) }
+        }
+        #expect(Double(visual) < 0.5 * Double(uniform), "visual Ali_b \(visual) vs uniform \(uniform) over 8 seeds")
+        #expect(throws: AlignmentError.self) { try VisualClipAligner().align(survivors: Array(frames.prefix(5)), slotCount: 4) }
+        #expect(throws: AlignmentError.self) { try VisualClipAligner().align(survivors: [], slotCount: 4) }
+    }
+
+    @Test func olderModelCalibrationsStillLoad() throws {
+        // The first shipped model's calibration: a linear continuity line and the retrieval name "dp-prior-visual".
+        let json = #"{"lambda":0.1,"continuity":{"weight":0.05,"intercept":3.1,"slope":16.4},"thresholdBeta":-2.3,"temperature":0.78,"best":"dp-prior-visual","posteriorContinuity":{"weight":0,"intercept":3.1,"slope":16.4},"normaliseColumns":true}"#
+        let c = try JSONDecoder().decode(AliNetCalibration.self, from: Data(json.utf8))
+        #expect(c.continuity == nil)
+        #expect(c.best == .dpPrior)
+        #expect(c.temperature == 0.78 && c.normaliseColumns == true)
+        let back = try JSONDecoder().decode(AliNetCalibration.self, from: JSONEncoder().encode(c))
+        #expect(back == c)
+    }
+
     @Test func catalogKnowsEveryNameAndRefusesUnknownOnes() throws {
+        #expect(AlignerCatalog.all.contains("visual"))
+        #expect(try AlignerCatalog.make("visual").name == "visual")
         #expect(AlignerCatalog.all.contains("aligner"))
         #expect(AlignerCatalog.all.contains("dp-prior"))
         #expect(try AlignerCatalog.make("uniform").name == "uniform")

@@ -4,18 +4,19 @@ import Media
 
 /// The clip aligners by the names the CLI, reports and the inspector use.
 ///
-/// - `uniform`, `timestamps`: no model.
-/// - `dp` (the paper: Ali-Net distances + Eq. 10), `dp-prior` (+ gap prior), `dp-prior-visual` (+ visual continuity
+/// - `uniform`, `timestamps`, `visual` (the picture change between survivors, `VisualClipAligner`): no model.
+/// - `dp` (the paper: Ali-Net distances + Eq. 10), `dp-gap` (+ gap prior), `dp-prior` (+ gap prior and visual continuity
 ///   between consecutive survivors), `threshold` (Ali-Net_threshold): Ali-Net distances.
-/// - `posterior`: Ali-Net distances, each frame at its posterior median slot (minimum expected Ali_b).
+/// - `posterior`: Ali-Net distances, each frame at its posterior median slot (minimum expected Ali_b);
+///   `posterior-visual`: the same with the gap likelihood of the picture change.
 /// - `aligner`: the best of them on the held-out calibration persons, as recorded in the model file
-///   (`AliNetCalibration.best`; `dp-prior-visual` when the file does not say).
+///   (`AliNetCalibration.best`; `dp-prior` when the file does not say).
 ///
 /// The model is the file given, else `SampleData/models/alinet.safetensors` found beside the executable's checkout
 /// (or under the current directory).
 public enum AlignerCatalog {
     /// Aligners available without a model file.
-    public static let modelFree = [EstimatorKind.uniform.rawValue, EstimatorKind.timestamps.rawValue]
+    public static let modelFree = [EstimatorKind.uniform.rawValue, EstimatorKind.timestamps.rawValue, "visual"]
     /// Aligners that need an Ali-Net model.
     public static let withModel = ["aligner"] + AliNetRetrieval.allCases.map(\.rawValue)
     /// Every name.
@@ -47,6 +48,7 @@ public enum AlignerCatalog {
         switch name {
         case EstimatorKind.uniform.rawValue: return UniformClipAligner()
         case EstimatorKind.timestamps.rawValue: return TimestampClipAligner()
+        case "visual": return VisualClipAligner()
         default: break
         }
         guard name == "aligner" || AliNetRetrieval(rawValue: name) != nil else {
@@ -56,7 +58,7 @@ public enum AlignerCatalog {
             throw CorpusError.notFound("\(shippedModel) (the Ali-Net model for '\(name)'; give one with --model)")
         }
         let loaded = try AliNetModel.load(path: path)
-        let retrieval = AliNetRetrieval(rawValue: name) ?? loaded.calibration.best ?? .dpPriorVisual
+        let retrieval = AliNetRetrieval(rawValue: name) ?? loaded.calibration.best ?? .dpPrior
         return AliNetClipAligner(model: loaded, retrieval: retrieval, name: name)
     }
 }

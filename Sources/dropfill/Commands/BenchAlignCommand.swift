@@ -88,18 +88,26 @@ struct BenchAlignCommand: ParsableCommand {
             d = try aliModel.distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
         }))
         if let d {
-            let cue = AliNetInputs.visualChange(mouths, count: k, size: c.mouthSize)
+            var cue: [Float] = []
+            rows.append(Row(stage: "thumbnail changes (\(k))", seconds: try time {
+                cue = try VisualChange.thumbnailChange(thumbnails: try frames.map { try VisualChange.thumbnail(rgb: $0, width: 256, height: 256) })
+            }))
             for kind in AliNetRetrieval.allCases {
                 rows.append(Row(stage: "retrieval \(kind.rawValue)", seconds: try time {
-                    _ = try aliModel.estimator(kind).estimate(AlignmentInput(distances: d, visualChange: kind == .dpPriorVisual ? cue : nil))
+                    _ = try aliModel.estimator(kind).estimate(AlignmentInput(distances: d, visualChange: kind.usesVisualChange ? cue : nil))
                 }))
             }
+            rows.append(Row(stage: "retrieval visual (no distances)", seconds: try time {
+                _ = try VisualEstimator().estimate(AlignmentInput(frameCount: k, slotCount: n, visualChange: cue))
+            }))
         }
-        rows.append(Row(stage: "total, aligner (\((aliModel.calibration.best ?? .dpPriorVisual).rawValue))", seconds: try time {
+        let best = aliModel.calibration.best ?? .dpPrior
+        rows.append(Row(stage: "total, aligner (\(best.rawValue))", seconds: try time {
+            let change = try VisualChange.thumbnailChange(thumbnails: try frames.map { try VisualChange.thumbnail(rgb: $0, width: 256, height: 256) })
             _ = try aliModel.align(mouths: try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) },
                                    frameCount: k,
                                    segments: try AliNetInputs.segments(samples: audio, fps: fps, slotCount: n, configuration: c),
-                                   slotCount: n, retrieval: aliModel.calibration.best ?? .dpPriorVisual)
+                                   slotCount: n, retrieval: best, faceChange: best.usesVisualChange ? change : nil)
         }))
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         let report = Report(frames: k, slots: n, threads: Parallel.blasThreads, loadAverage: load, stages: rows)

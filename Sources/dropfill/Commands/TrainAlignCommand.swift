@@ -70,9 +70,13 @@ struct TrainAlignCommand: ParsableCommand {
     @Flag(help: "Skip the calibration of the retrieval stage at the end.")
     var noCalibration = false
 
+    @Flag(help: "Do not train: recalibrate the retrieval stage of the model already in --out (after the retrieval code changed) and save it there.")
+    var calibrateOnly = false
+
     func validate() throws {
         guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard !(calibrateOnly && noCalibration) else { throw ValidationError("--calibrate-only and --no-calibration exclude each other") }
         guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2") }
         guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive") }
     }
@@ -99,6 +103,16 @@ struct TrainAlignCommand: ParsableCommand {
         let train = try AlignmentTraining.prepare(trainCorpus.clips, settings: settings, cachePath: cacheFile("train"), progress: log)
         let validation = try AlignmentTraining.prepare(validationClips, settings: settings, cachePath: cacheFile("validation"),
                                                        progress: log)
+        if calibrateOnly {
+            let model = try AliNetModel.load(path: out, expecting: config)
+            let calibration = try AlignmentTraining.calibrate(model: model, fitClips: train, scoreClips: validation.isEmpty ? train : validation,
+                                                              rate: settings.validationRate, seeds: settings.validationSeeds, progress: log)
+            log("calibration: \(calibration)")
+            model.metadata["alinet.calibration_command"] = CommandLine.arguments.joined(separator: " ")
+            try model.save(to: out)
+            print("recalibrated \(out)")
+            return
+        }
         let frames = train.reduce(0) { $0 + $1.count }
         let network = try AliNet(configuration: config)
         let gflop = config.gflopPerEmbedding
