@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: hotLoops),
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media"], swiftSettings: hotLoops),
+        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
 

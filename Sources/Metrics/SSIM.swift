@@ -17,6 +17,10 @@ public enum SSIM {
     /// Stabilising constants for data range 1.
     public static let k1 = 0.01, k2 = 0.03
 
+    /// The normalised 1-D Gaussian taps of the window (its 2-D window is their outer product), for code that has to
+    /// compute SSIM another way (FE-Net's differentiable structural loss).
+    public static func windowTaps() -> [Float] { SSIMKernel().taps }
+
     /// The SSIM of `restored` against `reference` under `convention` (symmetric in its arguments).
     ///
     /// Throws `.sizeMismatch` for different sizes and `.tooSmall` when a side is under 11 pixels.

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Tensor
 
 // MARK: - Settings
@@ -20,13 +21,15 @@ public struct FENetTrainingSettings: Codable, Equatable, Sendable {
     public var lambdaP: Float
     public var lambdaW: Float
     public var lambdaS: Float
+    /// Weight of our structural term (`FENetLosses.structural`, 1 − two-scale SSIM); 0 = the paper's Eq. 15 only.
+    public var lambdaSSIM: Float
     public var seed: UInt64
     /// Joint gradient-norm clip.
     public var clipNorm: Float
 
     public init(steps: Int = 3000, batch: Int = 8, learningRate: Float = 5e-4, warmupSteps: Int? = nil,
                 adversarialWeight: Float = 1e-3, lambdaR: Float = 1.0, lambdaP: Float = 0.5, lambdaW: Float = 0.8,
-                lambdaS: Float = 0.1, seed: UInt64 = 0, clipNorm: Float = 1.0) {
+                lambdaS: Float = 0.1, lambdaSSIM: Float = 0, seed: UInt64 = 0, clipNorm: Float = 1.0) {
         self.steps = steps
         self.batch = batch
         self.learningRate = learningRate
@@ -36,6 +39,7 @@ public struct FENetTrainingSettings: Codable, Equatable, Sendable {
         self.lambdaP = lambdaP
         self.lambdaW = lambdaW
         self.lambdaS = lambdaS
+        self.lambdaSSIM = lambdaSSIM
         self.seed = seed
         self.clipNorm = clipNorm
     }
@@ -60,6 +64,35 @@ public enum FENetLosses {
         let p2 = predicted.avgPool2d(kernel: 2), t2 = target.avgPool2d(kernel: 2)
         total = total + p2.gradientX().l1Loss(t2.gradientX()) + p2.gradientY().l1Loss(t2.gradientY())
         return total * 0.5
+    }
+
+    /// Mean SSIM (Wang et al. 2004: Gaussian window 11×11, σ = 1.5, K1 = 0.01, K2 = 0.03, valid filtering, each
+    /// channel, images in [0, 1]) of [N, C, H, W] images, on the tape: the structural term we add to Eq. 15, since
+    /// SSIM and MS-SSIM are what Tables II and IV report. Equal to `Metrics.SSIM` on the same pictures (tested);
+    /// it lives here because the metric has no backward pass.
+    public static func ssim(_ x: Variable, _ y: Variable, constant: (Tensor) -> Variable) throws -> Variable {
+        let g = SSIM.windowTaps()
+        let c = x.shape[1], size = g.count
+        var w: [Float] = []
+        w.reserveCapacity(c * size * size)
+        for _ in 0..<c { for a in g { for b in g { w.append(a * b) } } }
+        let window = constant(try Tensor(shape: [c, 1, size, size], scalars: w))
+        let options = Conv2dOptions(groups: c)
+        func blur(_ v: Variable) throws -> Variable { try v.conv2d(weight: window, options: options) }
+        let mx = try blur(x), my = try blur(y)
+        let sxx = try blur(x * x) - mx * mx, syy = try blur(y * y) - my * my, sxy = try blur(x * y) - mx * my
+        let c1 = Float(SSIM.k1 * SSIM.k1), c2 = Float(SSIM.k2 * SSIM.k2)
+        let numerator = ((mx * my) * 2 + c1) * (sxy * 2 + c2)
+        let denominator = (mx * mx + my * my + c1) * (sxx + syy + c2)
+        return (numerator / denominator).mean()
+    }
+
+    /// 1 − the mean of SSIM at full and at half resolution: a two-scale stand-in for MS-SSIM that fits 128² crops
+    /// (five MS-SSIM scales need more than 160 pixels).
+    public static func structural(_ predicted: Variable, _ target: Variable, constant: (Tensor) -> Variable) throws -> Variable {
+        let full = try ssim(predicted, target, constant: constant)
+        let half = try ssim(predicted.avgPool2d(kernel: 2), target.avgPool2d(kernel: 2), constant: constant)
+        return (full + half) * -0.5 + 1
     }
 
     /// Eq. 18: each flow must warp its source onto its target (the gap's flows l↔r and the final t→l, t→r).
@@ -101,6 +134,8 @@ public struct FENetStepLosses: Sendable, Codable {
     public var smoothness: Float
     public var adversarial: Float?
     public var discriminator: Float?
+    /// 1 − two-scale SSIM, when its weight is on.
+    public var structural: Float?
 }
 
 // MARK: - Trainer
@@ -149,6 +184,12 @@ public final class FENetTrainer {
                                      coarse: (state.leftSmall, state.rightSmall, state.flowLR, state.flowRL))
         let ls = FENetLosses.smoothness([state.flowLR, state.flowRL], constant: c)
         var total = lr * settings.lambdaR + lp * settings.lambdaP + lw * settings.lambdaW + ls * settings.lambdaS
+        var structural: Float?
+        if settings.lambdaSSIM > 0 {
+            let lssim = try FENetLosses.structural(out.frame, target, constant: c)
+            structural = lssim.value.scalar
+            total = total + lssim * settings.lambdaSSIM
+        }
         var advValue: Float?
         let audioT = c(batch.audioT.scaledRows(batch.present))
         if adversarial {
@@ -181,7 +222,8 @@ public final class FENetTrainer {
         }
         step += 1
         return FENetStepLosses(total: total.value.scalar, reconstruction: lr.value.scalar, perceptual: lp.value.scalar,
-                               warping: lw.value.scalar, smoothness: ls.value.scalar, adversarial: advValue, discriminator: dValue)
+                               warping: lw.value.scalar, smoothness: ls.value.scalar, adversarial: advValue, discriminator: dValue,
+                               structural: structural)
     }
 
     /// Restored frames for a batch, clamped to [0, 1] (inference: nothing recorded).

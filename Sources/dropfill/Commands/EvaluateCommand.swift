@@ -57,7 +57,7 @@ struct EvaluateCommand: ParsableCommand {
     var positions: String = "truth"
 
     @Option(help: "Aligner for --positions auto (\(AlignerCatalog.all.joined(separator: ", "))).")
-    var aligner: String = "uniform"
+    var aligner: String = "aligner"
 
     @Option(help: "Ali-Net model file for --aligner (default: SampleData/models/alinet.safetensors).", completion: .file())
     var alignerModel: String?

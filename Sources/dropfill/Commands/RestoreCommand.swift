@@ -39,8 +39,8 @@ struct RestoreCommand: ParsableCommand {
     @Option(help: "auto, timestamps, aligner, or the path of a truth file.")
     var positions: String = "auto"
 
-    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.all.joined(separator: ", "))). Default: uniform, the best on held-out clips so far (see README).")
-    var aligner: String = "uniform"
+    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.all.joined(separator: ", "))). Default: aligner, the best on the validation persons as the model file records it (see README); visual when no Ali-Net model is found.")
+    var aligner: String = "aligner"
 
     @Option(help: "Ali-Net model file (default: SampleData/models/alinet.safetensors).", completion: .file())
     var alignerModel: String?
@@ -91,8 +91,8 @@ struct RestoreCommand: ParsableCommand {
         do {
             clipAligner = try AlignerCatalog.make(aligner, model: alignerModel)
         } catch where aligner == "aligner" && alignerModel == nil {
-            progress.note("note: no Ali-Net model found (\(error)); positions will be estimated by uniform")
-            clipAligner = UniformClipAligner()
+            progress.note("note: no Ali-Net model found (\(error)); positions will be estimated by visual (the picture change between survivors)")
+            clipAligner = VisualClipAligner()
         }
         let options = RestoreOptions(positions: source, frameRate: fps.map { Rational(fps: $0) }, framesDirectory: frames, crf: crf)
         let summary = try RestorePipeline.run(input: input, output: output, options: options, restorer: restorer,

@@ -56,6 +56,9 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "Weight of the gradient-pyramid perceptual stand-in.")
     var lambdaP: Float = 0.5
 
+    @Option(help: "Weight of the structural term 1 − SSIM (at full and half resolution) added to Eq. 15 (0: off).")
+    var lambdaSsim: Float = 0
+
     @Option(help: "Where the trained generator goes.", completion: .file())
     var out: String = "fenet.safetensors"
 
@@ -105,7 +108,7 @@ struct TrainRestoreCommand: ParsableCommand {
         let testSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "test", seed: splitSeed)
         let settings = FENetTrainingSettings(steps: total, batch: batch, learningRate: learningRate,
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
-                                             adversarialWeight: adversarialWeight, lambdaP: lambdaP, seed: seed)
+                                             adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim, seed: seed)
         let trainer = try FENetTrainer(settings: settings)
         var startMetadata: [String: String] = [:]
         if let from, !(resume && FileManager.default.fileExists(atPath: checkpoint ?? out + ".ckpt")) {
@@ -183,6 +186,8 @@ struct TrainRestoreCommand: ParsableCommand {
                 var line = String(format: "step %d/%d  loss %.4f  (L_r %.4f L_p %.4f L_w %.4f L_s %.5f", done, total, mean(\.total),
                                   mean(\.reconstruction), mean(\.perceptual), mean(\.warping), mean(\.smoothness))
                 if !adv.isEmpty { line += String(format: " adv %.3f D %.3f", adv.reduce(0, +) / Float(adv.count), dis.reduce(0, +) / Float(max(dis.count, 1))) }
+                let st = recent.compactMap(\.structural)
+                if !st.isEmpty { line += String(format: " 1−SSIM %.4f", st.reduce(0, +) / Float(st.count)) }
                 line += String(format: ")  %.2f steps/s  eta %.0fs", rate, Double(total - done) / max(rate, 1e-9))
                 Progress.log(line)
                 recent.removeAll()
