@@ -18,30 +18,10 @@ public enum AliNetInputs {
             throw .shapeMismatch("\(rgb.count) bytes for a \(width)×\(height) RGB frame")
         }
         let r = c.mouthRegion
-        let x0 = r[0] * Double(width), x1 = r[2] * Double(width)
-        let y0 = r[1] * Double(height), y1 = r[3] * Double(height)
-        let ho = c.mouthHeight, wo = c.mouthWidth
-        var out = [Float](repeating: 0, count: ho * wo)
-        rgb.withUnsafeBufferPointer { p in
-            for oy in 0..<ho {
-                let ya = min(height - 1, Int(y0 + (y1 - y0) * Double(oy) / Double(ho)))
-                let yb = max(ya + 1, min(height, Int(y0 + (y1 - y0) * Double(oy + 1) / Double(ho))))
-                for ox in 0..<wo {
-                    let xa = min(width - 1, Int(x0 + (x1 - x0) * Double(ox) / Double(wo)))
-                    let xb = max(xa + 1, min(width, Int(x0 + (x1 - x0) * Double(ox + 1) / Double(wo))))
-                    var s: Float = 0
-                    for y in ya..<yb {
-                        var i = (y * width + xa) * 3
-                        for _ in xa..<xb {
-                            // BT.601 luma.
-                            s += 0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])
-                            i += 3
-                        }
-                    }
-                    out[oy * wo + ox] = s / Float((yb - ya) * (xb - xa) * 255)
-                }
-            }
-        }
+        var out = VisualChange.greyBoxAverage(rgb: rgb, width: width, height: height,
+                                              region: (r[0] * Double(width), r[1] * Double(height),
+                                                       r[2] * Double(width), r[3] * Double(height)),
+                                              outWidth: c.mouthWidth, outHeight: c.mouthHeight)
         standardise(&out)
         return out
     }

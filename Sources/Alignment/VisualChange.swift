@@ -12,12 +12,24 @@ extension VisualChange {
         guard width >= side, height >= side, side > 0, rgb.count == width * height * 3 else {
             throw .shapeMismatch("\(rgb.count) bytes for a \(width)×\(height) RGB picture (need at least \(side)×\(side))")
         }
-        var out = [Float](repeating: 0, count: side * side)
+        return greyBoxAverage(rgb: rgb, width: width, height: height, region: (0, 0, Double(width), Double(height)),
+                              outWidth: side, outHeight: side)
+    }
+
+    /// Box averages of BT.601 luma in [0, 1] over the pixel region (x0, y0, x1, y1) of an 8-bit RGB picture
+    /// (`width × height × 3`, row-major, size checked by the caller), `outWidth × outHeight` values: thumbnails and
+    /// Ali-Net's mouth crops.
+    static func greyBoxAverage(rgb: [UInt8], width: Int, height: Int, region: (Double, Double, Double, Double),
+                               outWidth wo: Int, outHeight ho: Int) -> [Float] {
+        let (x0, y0, x1, y1) = region
+        var out = [Float](repeating: 0, count: ho * wo)
         rgb.withUnsafeBufferPointer { p in
-            for oy in 0..<side {
-                let ya = oy * height / side, yb = max(ya + 1, (oy + 1) * height / side)
-                for ox in 0..<side {
-                    let xa = ox * width / side, xb = max(xa + 1, (ox + 1) * width / side)
+            for oy in 0..<ho {
+                let ya = min(height - 1, Int(y0 + (y1 - y0) * Double(oy) / Double(ho)))
+                let yb = max(ya + 1, min(height, Int(y0 + (y1 - y0) * Double(oy + 1) / Double(ho))))
+                for ox in 0..<wo {
+                    let xa = min(width - 1, Int(x0 + (x1 - x0) * Double(ox) / Double(wo)))
+                    let xb = max(xa + 1, min(width, Int(x0 + (x1 - x0) * Double(ox + 1) / Double(wo))))
                     var s: Float = 0
                     for y in ya..<yb {
                         var i = (y * width + xa) * 3
@@ -26,7 +38,7 @@ extension VisualChange {
                             i += 3
                         }
                     }
-                    out[oy * side + ox] = s / Float((yb - ya) * (xb - xa) * 255)
+                    out[oy * wo + ox] = s / Float((yb - ya) * (xb - xa) * 255)
                 }
             }
         }
