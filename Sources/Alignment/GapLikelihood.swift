@@ -30,8 +30,10 @@ public struct GapLikelihood: Codable, Sendable, Equatable {
     }
 
     /// b and σ fitted on the training split of `SampleData/corpora/av.tsv` (split seed 0: 24 clips of GRID,
-    /// Obama and VoxCeleb2, 10 Bernoulli drop patterns at rate 0.87 each, 32² thumbnails of 256² face crops) with
-    /// `fit`; the command that refits them is `dropfill train-align … --fit-gap-likelihood` (see DECISIONS.md).
+    /// Obama and VoxCeleb2, 5 Bernoulli drop patterns at rate 0.87 each, 32² thumbnails of 256² face crops) with
+    /// `fit`, as the calibration of `dropfill train-align` does it (`--calibrate-only` reruns just that step; it prints
+    /// the fit and stores it in the model file, see SampleData/models/README-alinet.md). `visual` uses these constants
+    /// so that it needs no model file.
     public static let fitted = GapLikelihood(slope: 0.550, sigma: 0.492)
 
     /// The clip's offset a for k frames in n slots: the mean log change minus b times the mean log gap of the
