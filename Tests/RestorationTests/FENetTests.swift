@@ -221,6 +221,27 @@ import Testing
         #expect(Double(ones) > Double(twos))
     }
 
+    @Test func fineTuningStartsFromATrainedGeneratorOfTheSameArchitecture() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-from-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try FENet(config: .tiny, seed: 11)
+        let path = dir.appendingPathComponent("tiny.safetensors").path
+        try source.save(path: path, metadata: ["fenet.steps": "7"])
+        let trainer = try FENetTrainer(config: .tiny, settings: FENetTrainingSettings(steps: 1, seed: 5))
+        func scalars(_ net: FENet) -> [String: [Float]] { net.stateDict.mapValues(\.scalars) }
+        #expect(scalars(trainer.generator) != scalars(source))
+        let meta = try trainer.loadGenerator(from: path)
+        #expect(meta["fenet.steps"] == "7")
+        #expect(scalars(trainer.generator) == scalars(source))
+        // A generator of another width is refused with a typed error, and so is a file that is not a generator.
+        let other = try FENetTrainer(settings: FENetTrainingSettings(steps: 1))
+        #expect(throws: RestorationError.self) { try other.loadGenerator(from: path) }
+        let junk = dir.appendingPathComponent("junk.safetensors").path
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: junk))
+        #expect(throws: RestorationError.self) { try trainer.loadGenerator(from: junk) }
+    }
+
     @Test func aTinyTrainingRunLowersTheLoss() throws {
         // A synthetic 32×32 clip whose pattern moves 0.7 px per frame.
         let frames = try (0..<12).map { i in try Self.picture(size: 32, dx: 0.7 * Float(i), slot: i) }
