@@ -63,11 +63,7 @@ public struct PosteriorMedianEstimator: PositionEstimator {
             for j in 0..<n { m = min(m, Double(d[i, j])) }
             for j in 0..<n { e[i * n + j] = exp(-(Double(d[i, j]) - m) * invT) }
         }
-        func allowed(_ i: Int, _ j: Int) -> Bool {
-            if pinEnds && i == 0 { return j == 0 }
-            if pinEnds && i == k - 1 { return j == n - 1 }
-            return j >= i && j <= n - k + i
-        }
+        func allowed(_ i: Int, _ j: Int) -> Bool { isAllowed(frame: i, slot: j, frames: k, slots: n) }
         var f = [Double](repeating: 0, count: k * n)
         for j in 0..<n where allowed(0, j) { f[j] = e[j] }
         guard Self.rescale(&f, row: 0, n: n) else { throw .invalidSetting("no slot is possible for the first frame") }
@@ -102,6 +98,14 @@ public struct PosteriorMedianEstimator: PositionEstimator {
         }
     }
 
+    /// Whether frame i of k may sit in slot j of n: every frame needs room for those before and after it, and with
+    /// `pinEnds` the first and last frames sit in the first and last slots.
+    func isAllowed(frame i: Int, slot j: Int, frames k: Int, slots n: Int) -> Bool {
+        if pinEnds && i == 0 { return j == 0 }
+        if pinEnds && i == k - 1 { return j == n - 1 }
+        return j >= i && j <= n - k + i
+    }
+
     /// Scales row `row` of `m` to sum 1; false when it has no mass.
     static func rescale(_ m: inout [Double], row: Int, n: Int) -> Bool {
         var s = 0.0
@@ -124,11 +128,7 @@ public struct PosteriorMedianEstimator: PositionEstimator {
         // backward B(i, j) = logΣ_{j' > j} [ℓ(i + 1, j') + B(i + 1, j')]; frame i can only sit in i … n − k + i.
         let invT = 1 / temperature
         var f = [Double](repeating: -.infinity, count: k * n)
-        func allowed(_ i: Int, _ j: Int) -> Bool {
-            if pinEnds && i == 0 { return j == 0 }
-            if pinEnds && i == k - 1 { return j == n - 1 }
-            return j >= i && j <= n - k + i
-        }
+        func allowed(_ i: Int, _ j: Int) -> Bool { isAllowed(frame: i, slot: j, frames: k, slots: n) }
         for j in 0...(n - k) where allowed(0, j) { f[j] = -Double(d[0, j]) * invT }
         for i in 1..<max(k, 1) {
             var prefix = -Double.infinity
