@@ -1,10 +1,12 @@
+import Training
 import Alignment
 import DropfillTestSupport
 import Foundation
 import Media
 import Tensor
 import Testing
-@testable import Corpus
+import Corpus
+@testable import Pipeline
 
 /// Ali-Net on decoded clips: training material from a synthetic talking face, the clip aligner against uniform,
 /// the catalog, and the typed errors of `dropfill align`'s input checks.
