@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "DropfillTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "DropfillTestSupport"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Features", "DropfillTestSupport"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "DropfillTestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "DropfillTestSupport"]),

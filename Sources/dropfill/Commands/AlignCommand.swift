@@ -59,8 +59,11 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         Parallel.configureDefaultThreads()
-        let clipAligner = try AlignerCatalog.make(aligner, model: model)
-        let clip = try DroppedClip.load(path: dropped, fps: fps, slots: slots, preparation: ClipPreparation(crop: .face, size: size))
+        let clipAligner = try AlignerCatalog.make(aligner, locator: .forProcess(alignerModel: model))
+        let clip = try DroppedClip.open(path: dropped, fps: fps, slots: slots, findFace: clipAligner.usesContent)
+        if let audioSlots = clip.grid.audioSlots, audioSlots < clip.slotCount, !clip.grid.timestampsTrusted {
+            FileHandle.standardError.write(Data("note: the audio covers \(audioSlots) slots, the video \(clip.slotCount): the slots come from the longer\n".utf8))
+        }
         let start = Date()
         let estimate = try clip.align(with: clipAligner)
         let seconds = Date().timeIntervalSince(start)
@@ -69,7 +72,7 @@ struct AlignCommand: ParsableCommand {
             let t = try TruthFile.load(path: truth)
             bias = try PositionBias(predicted: estimate.positions, truth: t.positions)
         }
-        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivors.count,
+        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivorCount,
                          positions: estimate.positions, positionBias: bias?.total, exactShare: bias?.exactShare, seconds: seconds)
         if json { try printJSON(out); return }
         print("\(dropped): \(out.survivors) surviving frames in \(out.slots) slots at \(String(format: "%.3f", out.fps)) fps, aligner \(aligner)")
