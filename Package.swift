@@ -57,10 +57,10 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Features", "DropfillTestSupport"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "DropfillTestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "DropfillTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Alignment", "Restoration", "Media", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DropfillTestSupport"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
-        .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
+        .testTarget(name: "RatingTests", dependencies: ["Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
     ]
 )

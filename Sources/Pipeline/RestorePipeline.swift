@@ -53,6 +53,8 @@ public struct RestoreSummary: Sendable, Codable {
     /// Times the input's video and audio streams were decoded (the decode plan: 2 or 3 video passes, 2 audio).
     public var videoDecodes: Int
     public var audioDecodes: Int
+    /// Peak resident memory of the process when the job ended, MiB.
+    public var peakResidentMiB: Double
     public var notes: [String]
 }
 
@@ -145,7 +147,7 @@ public enum RestorePipeline {
                               slots: n, survivors: k, restoredFrames: restored + heldEnd, heldAtStart: heldStart, heldAtEnd: heldEnd,
                               positions: positions, seconds: Date().timeIntervalSince(started), restoreSeconds: restoreSeconds,
                               videoDecodes: clip.videoDecodes + 1, audioDecodes: clip.audioDecodes + (sourceAudio == nil ? 0 : 1),
-                              notes: notes)
+                              peakResidentMiB: Double(ResidentMemory.peak()) / 1_048_576, notes: notes)
     }
 
     // MARK: - Pieces
