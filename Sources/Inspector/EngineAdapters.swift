@@ -351,20 +351,13 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
 
     func metrics(slot: Int, method: String, aligner: String) -> FrameMetrics? {
         let key = "\(method)|\(aligner)|\(slot)"
-        lock.lock()
-        if let m = scores[key] {
-            lock.unlock()
-            return m
-        }
-        lock.unlock()
+        if let m = lock.withLock({ scores[key] }) { return m }
         guard let a = restored(slot: slot, method: method, aligner: aligner), let b = frame(slot: slot, kind: .truth),
               let pa = try? PlanarImage(width: a.width, height: a.height, rgb8: a.rgb),
               let pb = try? PlanarImage(width: b.width, height: b.height, rgb8: b.rgb) else { return nil }
         let psnr = try? PSNR.compute(pa, pb)
         let m = FrameMetrics(psnr: psnr.flatMap { $0.isFinite ? $0 : nil }, ssim: try? SSIM.compute(pa, pb))
-        lock.lock()
-        scores[key] = m
-        lock.unlock()
+        lock.withLock { scores[key] = m }
         return m
     }
 
@@ -388,12 +381,7 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
     /// once, as `restore` does, cached).
     func restoredFullFrame(slot: Int, method: String, aligner: String) -> RGBImage? {
         let key = "\(method)|\(aligner)|\(slot)"
-        lock.lock()
-        if let f = fullFrames[key] {
-            lock.unlock()
-            return f
-        }
-        lock.unlock()
+        if let f = lock.withLock({ fullFrames[key] }) { return f }
         guard let p = positions[aligner], p.count == survivors.count, !p.isEmpty, let restorer = restorers[method] else { return nil }
         if let i = p.firstIndex(of: slot) { return survivors[i] }
         let r = p.firstIndex { $0 > slot }
@@ -404,25 +392,15 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
         guard from < to, let filled = try? restorer.fillGap(left: leftFrame, right: rightFrame, slots: Array(from..<to), context: context)
         else { return nil }
         var answer: RGBImage?
-        lock.lock()
-        for f in filled {
-            guard let picture = try? f.videoFrame() else { continue }
-            fullFrames["\(method)|\(aligner)|\(f.slot)"] = picture
-            if f.slot == slot { answer = picture }
+        let pictures = filled.compactMap { f in (try? f.videoFrame()).map { (f.slot, $0) } }
+        lock.withLock {
+            for (s, picture) in pictures { fullFrames["\(method)|\(aligner)|\(s)"] = picture }
         }
-        lock.unlock()
+        for (s, picture) in pictures where s == slot { answer = picture }
         return answer
     }
 
-    private func cached(_ key: String) -> RGBImage? {
-        lock.lock()
-        defer { lock.unlock() }
-        return frames[key]
-    }
+    private func cached(_ key: String) -> RGBImage? { lock.withLock { frames[key] } }
 
-    private func store(_ key: String, _ f: RGBImage) {
-        lock.lock()
-        frames[key] = f
-        lock.unlock()
-    }
+    private func store(_ key: String, _ f: RGBImage) { lock.withLock { frames[key] = f } }
 }
