@@ -90,8 +90,9 @@ struct BenchRestoreClipCommand: ParsableCommand {
         print("restore-clip: \(method), drop rate 0.87, source \(source); load average \(load)")
         print("minutes  positions          slots  survivors   wall s  video/audio decodes  peak RSS MiB")
         for r in rows {
-            print(String(format: "%7.1f  %-16@ %6d  %9d  %7.1f  %9d / %-9d  %12.1f", r.minutes, r.path as NSString, r.slots, r.survivors,
-                         r.seconds, r.videoDecodes, r.audioDecodes, r.peakResidentMiB))
+            print(String(format: "%7.1f  ", r.minutes) + r.path.padding(toLength: 17, withPad: " ", startingAt: 0) +
+                  String(format: "%6d  %9d  %7.1f  %9d / %-9d  %12.1f", r.slots, r.survivors, r.seconds, r.videoDecodes, r.audioDecodes,
+                         r.peakResidentMiB))
         }
         for path in Set(rows.map(\.path)) {
             let peaks = rows.filter { $0.path == path }.map(\.peakResidentMiB)
