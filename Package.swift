@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
-        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
+        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
