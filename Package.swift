@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        // dlib's shape predictor behind a C interface (C++ target; libdlib.so brings its BLAS/LAPACK/PNG/JPEG itself).
+        .target(name: "CDlibLandmarks", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+                linkerSettings: [.linkedLibrary("dlib")]),
 
         // MARK: - Engine
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
@@ -31,6 +34,7 @@ let package = Package(
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
+        .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"]),
         .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
 
@@ -51,8 +55,10 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
