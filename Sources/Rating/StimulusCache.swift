@@ -1,3 +1,4 @@
+import Pipeline
 import Corpus
 import Foundation
 import Media

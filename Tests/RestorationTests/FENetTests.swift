@@ -179,13 +179,17 @@ import Testing
         return try out.map { try psnr($0.planes, frame.planes, size: size) }.min() ?? 0
     }
 
-    @Test func identicalNeighboursGiveTheFrameBackWithTheShippedModels() throws {
-        for name in RestorerCatalog.learned where name.hasPrefix("fenet") {
-            let path = Self.repoRoot.appendingPathComponent("SampleData/models/\(name).safetensors").path
-            guard FileManager.default.fileExists(atPath: path) else {
-                print("skipped: \(path) is not present (the shipped-model identity check needs it)")
-                continue
-            }
+    static func shippedModel(_ name: String) -> String {
+        Self.repoRoot.appendingPathComponent("SampleData/models/\(name).safetensors").path
+    }
+    /// The shipped FE-Net files (RIFE's weights come from set-up, not from SampleData).
+    static let shippedFENets = RestorerCatalog.learned.filter { $0.hasPrefix("fenet") }
+    static let shippedModelsPresent = shippedFENets.allSatisfy { FileManager.default.fileExists(atPath: shippedModel($0)) }
+
+    @Test(.enabled(if: shippedModelsPresent, "the shipped FE-Net models are not in SampleData/models"))
+    func identicalNeighboursGiveTheFrameBackWithTheShippedModels() throws {
+        for name in Self.shippedFENets {
+            let path = Self.shippedModel(name)
             let restorer = try FENetRestorer(name: name, modelPath: path, useAudio: name == "fenet")
             for size in [128, 256] {
                 let p = try Self.identityPSNR(restorer, size: size)
@@ -262,6 +266,8 @@ import Testing
             try trainer.trainStep(try FENetBatch((0..<4).map { _ in sampler.sample([clip], using: &g) }, width: 32, height: 32))
         }
         let after = try fixedLoss()
+        // A margin, not a measurement: over the BLAS kernels Haswell, SkylakeX, Sandybridge and Prescott the 40 steps
+        // end at 0.41 of the first loss; the claim is only that training lowers it.
         #expect(after < before * 0.9, "L1 on a fixed batch: \(before) before, \(after) after 40 steps")
         // Checkpoints resume at the same step with the same weights.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-ckpt-\(UUID()).safetensors").path

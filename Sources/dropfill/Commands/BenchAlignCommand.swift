@@ -1,3 +1,4 @@
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus

@@ -1,3 +1,5 @@
+import Evaluation
+import Pipeline
 import ArgumentParser
 import Corpus
 import Foundation

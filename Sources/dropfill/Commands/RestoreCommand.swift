@@ -1,3 +1,4 @@
+import Pipeline
 import ArgumentParser
 import Corpus
 import Foundation

@@ -1,3 +1,5 @@
+import Training
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus

@@ -1,16 +1,19 @@
+import DropfillTestSupport
+import Evaluation
 import Foundation
 import Testing
 import Media
 import Metrics
 import Restoration
-@testable import Corpus
+import Corpus
+@testable import Pipeline
 
 /// `dropfill restore` end to end at the library level: drop, restore, compare with the original.
 @Suite struct RestorePipelineTests {
     /// A clip with motion and a tone, dropped with `timestamps` mode; returns (original, dropped, truth).
     static func dropped(_ mode: TimestampMode, rate: Double = 0.7, seed: UInt64 = 2) throws -> (URL, String, String, TruthFile) {
-        let dir = try EvaluatorTests.scratch()
-        let clip = try EvaluatorTests.movingClip(in: dir, frames: 30, size: 48)
+        let dir = try TestClips.scratch()
+        let clip = try TestClips.movingClip(in: dir, frames: 30, size: 48)
         // Give it audio: re-encode the frames with a tone.
         let frames = try VideoDecoder(path: clip.path).readAll()
         let withAudio = dir.appendingPathComponent("with audio.mp4").path

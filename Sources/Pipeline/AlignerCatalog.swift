@@ -1,3 +1,4 @@
+import Corpus
 import Alignment
 import Foundation
 import Media

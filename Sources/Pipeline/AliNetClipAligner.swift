@@ -1,3 +1,5 @@
+import Tensor
+import Corpus
 import Alignment
 import Dispatch
 import Media

@@ -1,3 +1,6 @@
+import Tensor
+import Pipeline
+import Corpus
 import Dispatch
 import Features
 import Foundation
@@ -145,20 +148,4 @@ public enum SpeechActivity {
         guard let loud = sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))], loud > 0 else { return [] }
         return rms.indices.filter { rms[$0] > 0.1 * loud }
     }
-}
-
-/// A fixed-size array written from concurrent iterations, each index once.
-final class UnsafeResults<T>: @unchecked Sendable {
-    private var storage: [Result<T, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: Result<T, any Error>) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-
-    func values() throws -> [T] { try storage.map { try ($0 ?? .failure(CorpusError.invalidSetting("missing result"))).get() } }
 }

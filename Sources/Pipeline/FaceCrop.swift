@@ -1,3 +1,4 @@
+import Corpus
 import Media
 
 /// One square face crop for a whole clip: the box the evaluation, training and restore frames are cut with.

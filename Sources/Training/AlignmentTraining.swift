@@ -1,3 +1,5 @@
+import Pipeline
+import Corpus
 import Alignment
 import Foundation
 import Media
