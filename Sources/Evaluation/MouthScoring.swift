@@ -40,7 +40,7 @@ public struct MouthReference: Sendable {
     /// Landmarks per slot (nil where none were found).
     public let landmarks: [FaceLandmarks?]
     /// Mouth box per slot, clamped to the frame.
-    public let boxes: [ImageRegion?]
+    public let boxes: [PixelRect?]
     /// Whether the true mouth moves at each slot.
     public let moving: [Bool]
     /// What was not found, for the report; nil when every frame gave landmarks.
@@ -62,8 +62,7 @@ public struct MouthReference: Sendable {
             guard let l else { return nil }
             let r = l.mouthBox().clamped(width: f.width, height: f.height)
             // SSIM needs an 11×11 window.
-            return r.width >= SSIM.windowSize && r.height >= SSIM.windowSize
-                ? ImageRegion(x: r.x, y: r.y, width: r.width, height: r.height) : nil
+            return r.width >= SSIM.windowSize && r.height >= SSIM.windowSize ? r : nil
         }
         moving = MouthMotion.moving(apertures: found.map { l in l.flatMap { try? Double($0.lipGeometry().innerAperture) } },
                                     threshold: Self.movingThreshold)
@@ -79,8 +78,9 @@ public struct MouthReference: Sendable {
         for (i, slot) in slots.enumerated() {
             guard slot < boxes.count, let box = boxes[slot], let truth = landmarks[slot] else { continue }
             let image = try PlanarImage(width: restored[i].width, height: restored[i].height, pixels: restored[i].planes)
-            let psnr = try RegionScores.psnr(image, reference[i], in: box, convention: convention, cap: 100)
-            let ssim = try RegionScores.ssim(image, reference[i], in: box, convention: convention)
+            let region = (x: box.x, y: box.y, width: box.width, height: box.height)
+            let psnr = try RegionScores.psnr(image, reference[i], in: region, convention: convention, cap: 100)
+            let ssim = try RegionScores.ssim(image, reference[i], in: region, convention: convention)
             // The restored frame's points, predicted from the box the true frame's points gave.
             let lmd: Double? = (try? restored[i].videoFrame()).flatMap { picture in
                 guard let points = try? detector.landmarks(in: picture, dlibBox: LandmarkDetector.dlibBox(around: truth)) else { return nil }

@@ -2,32 +2,17 @@ import Foundation
 
 // MARK: - Regions
 
-/// A pixel rectangle of an image (x right, y down), for scores restricted to a part of the frame (the mouth box).
-///
-/// Callers holding a Media `PixelRect` clamp it to the frame first (`PixelRect.clamped`); Metrics does not import
-/// Media.
-public struct ImageRegion: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    public var description: String { "\(width)×\(height)+\(x)+\(y)" }
-}
-
 extension PlanarImage {
-    /// The pixels of `region`, every plane; throws `.invalidArgument` unless the region is non-empty and inside.
-    public func cropped(to region: ImageRegion) throws(MetricsError) -> PlanarImage {
+    /// A pixel rectangle: origin (x, y) and size.
+    public typealias Region = (x: Int, y: Int, width: Int, height: Int)
+
+    /// The pixels of the rectangle `region` (x right, y down), every plane; throws `.invalidArgument` unless it is
+    /// non-empty and inside the image. (Callers holding a Media `PixelRect` clamp it to the frame first; Metrics does
+    /// not import Media.)
+    public func cropped(to region: Region) throws(MetricsError) -> PlanarImage {
         let r = region
         guard r.width > 0, r.height > 0, r.x >= 0, r.y >= 0, r.x + r.width <= width, r.y + r.height <= height else {
-            throw .invalidArgument("region \(region) is empty or not inside the \(width)×\(height) image")
+            throw .invalidArgument("region \(r.width)×\(r.height)+\(r.x)+\(r.y) is empty or not inside the \(width)×\(height) image")
         }
         var out = [Float](repeating: 0, count: channels * r.width * r.height)
         pixels.withUnsafeBufferPointer { src in
@@ -48,14 +33,14 @@ extension PlanarImage {
 /// region cut out of both images (so every convention — 8-bit rounding, RGB or luma — is the whole-frame one).
 public enum RegionScores {
     /// PSNR of `restored` against `reference` inside `region`, at most `cap`.
-    public static func psnr(_ restored: PlanarImage, _ reference: PlanarImage, in region: ImageRegion,
+    public static func psnr(_ restored: PlanarImage, _ reference: PlanarImage, in region: PlanarImage.Region,
                             convention: MetricConvention = .standard, cap: Double = .infinity) throws(MetricsError) -> Double {
         try requireSameSize(restored, reference)
         return try PSNR.compute(try restored.cropped(to: region), try reference.cropped(to: region), convention: convention, cap: cap)
     }
 
     /// SSIM of `restored` against `reference` inside `region` (at least 11×11 pixels).
-    public static func ssim(_ restored: PlanarImage, _ reference: PlanarImage, in region: ImageRegion,
+    public static func ssim(_ restored: PlanarImage, _ reference: PlanarImage, in region: PlanarImage.Region,
                             convention: MetricConvention = .standard) throws(MetricsError) -> Double {
         try requireSameSize(restored, reference)
         return try SSIM.compute(try restored.cropped(to: region), try reference.cropped(to: region), convention: convention)

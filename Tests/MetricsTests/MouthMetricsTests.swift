@@ -37,12 +37,12 @@ import Testing
         #expect(regions.count == 3)
         for r in regions {
             let a = try MetricsFixtureTests.image(r.restored), b = try MetricsFixtureTests.image(r.reference)
-            let box = ImageRegion(x: r.box[0], y: r.box[1], width: r.box[2], height: r.box[3])
+            let box = (x: r.box[0], y: r.box[1], width: r.box[2], height: r.box[3])
             let psnr = try RegionScores.psnr(a, b, in: box), ssim = try RegionScores.ssim(a, b, in: box)
             #expect(abs(psnr - r.psnr) < 1e-4, "\(r.restored) PSNR \(psnr) vs \(r.psnr)")
             #expect(abs(ssim - r.ssim) < 1e-5, "\(r.restored) SSIM \(ssim) vs \(r.ssim)")
             // The whole frame as the region is the whole-frame metric.
-            let all = ImageRegion(x: 0, y: 0, width: a.width, height: a.height)
+            let all = (x: 0, y: 0, width: a.width, height: a.height)
             #expect(try RegionScores.psnr(a, b, in: all) == PSNR.compute(a, b))
         }
     }
@@ -66,10 +66,10 @@ import Testing
     @Test func badInputIsATypedError() throws {
         let a = try PlanarImage(width: 20, height: 20, pixels: [Float](repeating: 0.5, count: 1200))
         let small = try PlanarImage(width: 10, height: 20, pixels: [Float](repeating: 0.5, count: 600))
-        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, a, in: ImageRegion(x: 15, y: 0, width: 10, height: 10)) }
-        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, a, in: ImageRegion(x: 0, y: 0, width: 0, height: 10)) }
-        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, small, in: ImageRegion(x: 0, y: 0, width: 5, height: 5)) }
-        #expect(throws: MetricsError.self) { try RegionScores.ssim(a, a, in: ImageRegion(x: 0, y: 0, width: 8, height: 8)) }
+        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, a, in: (x: 15, y: 0, width: 10, height: 10)) }
+        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, a, in: (x: 0, y: 0, width: 0, height: 10)) }
+        #expect(throws: MetricsError.self) { try RegionScores.psnr(a, small, in: (x: 0, y: 0, width: 5, height: 5)) }
+        #expect(throws: MetricsError.self) { try RegionScores.ssim(a, a, in: (x: 0, y: 0, width: 8, height: 8)) }
         #expect(throws: MetricsError.self) { try LandmarkDistance.compute([SIMD2(0, 0)], []) }
         #expect(throws: MetricsError.self) { try LandmarkDistance.compute([], []) }
         #expect(throws: MetricsError.self) { try LandmarkDistance.compute([SIMD2(0, 0)], [SIMD2(1, 1)], normaliser: 0) }

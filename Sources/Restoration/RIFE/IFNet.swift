@@ -152,8 +152,8 @@ public final class IFNet: Sendable {
         let h = img0.shape[2], w = img0.shape[3]
         let m = IFNet.padMultiple
         let ph = (h + m - 1) / m * m, pw = (w + m - 1) / m * m
-        let x0 = ph == h && pw == w ? img0 : img0.zeroPadded(height: ph, width: pw)
-        let x1 = ph == h && pw == w ? img1 : img1.zeroPadded(height: ph, width: pw)
+        let x0 = ph == h && pw == w ? img0 : img0.canvas(height: ph, width: pw)
+        let x1 = ph == h && pw == w ? img1 : img1.canvas(height: ph, width: pw)
         let t = Tensor(shape: [1, 1, ph, pw], repeating: timestep)
         var scales = IFNet.scales
         var flow = Tensor(zeros: [0]), mask = Tensor(zeros: [0])
@@ -184,9 +184,9 @@ public final class IFNet: Sendable {
         // merged = warped0 · mask + warped1 · (1 − mask) = warped1 + mask · (warped0 − warped1)
         var frame = warped1 + mask * (warped0 - warped1)
         if ph != h || pw != w {
-            frame = frame.cropped(height: h, width: w)
-            flow = flow.cropped(height: h, width: w)
-            mask = mask.cropped(height: h, width: w)
+            frame = frame.canvas(height: h, width: w)
+            flow = flow.canvas(height: h, width: w)
+            mask = mask.canvas(height: h, width: w)
         }
         return Output(flow: flow, mask: mask, frame: frame, doubledScales: doubled)
     }
@@ -211,28 +211,16 @@ public final class IFNet: Sendable {
 // MARK: - Tensor helpers
 
 extension Tensor {
-    /// The image zero-padded at the bottom and right to `height`×`width` (what `F.pad(x, (0, pw−w, 0, ph−h))` does).
-    func zeroPadded(height ph: Int, width pw: Int) -> Tensor {
+    /// The top-left `height`×`width` of every plane on a zero canvas: zero padding at the bottom and right when
+    /// larger (what `F.pad(x, (0, pw−w, 0, ph−h))` does), cropping when smaller.
+    func canvas(height ph: Int, width pw: Int) -> Tensor {
         let n = shape[0], c = shape[1], h = shape[2], w = shape[3]
+        let rows = min(h, ph), cols = min(w, pw)
         var out = Tensor(zeros: [n, c, ph, pw])
         withUnsafePointer { x in
             out.withUnsafeMutablePointer { y in
                 for p in 0..<(n * c) {
-                    for row in 0..<h { (y + p * ph * pw + row * pw).update(from: x + p * h * w + row * w, count: w) }
-                }
-            }
-        }
-        return out
-    }
-
-    /// The top-left `height`×`width` of every plane (the inverse of `zeroPadded`).
-    func cropped(height h: Int, width w: Int) -> Tensor {
-        let n = shape[0], c = shape[1], ph = shape[2], pw = shape[3]
-        var out = Tensor(zeros: [n, c, h, w])
-        withUnsafePointer { x in
-            out.withUnsafeMutablePointer { y in
-                for p in 0..<(n * c) {
-                    for row in 0..<h { (y + p * h * w + row * w).update(from: x + p * ph * pw + row * pw, count: w) }
+                    for row in 0..<rows { (y + p * ph * pw + row * pw).update(from: x + p * h * w + row * w, count: cols) }
                 }
             }
         }
