@@ -84,6 +84,21 @@ import Testing
         #expect(net.gigaflops(height: 256, width: 256) > 1)
     }
 
+    @Test func largeMotionDoublesTheScales() throws {
+        // Block 1 runs at scale 4 and multiplies its output by 8: a bias of ±5 on its flow channels proposes ±40 px
+        // towards both frames, over the wheel's 32 px threshold, so every scale doubles and block 0 runs again.
+        var tensors = Self.randomTensors(random: false)
+        tensors["block1.lastconv.bias"] = try Tensor(shape: [5], scalars: [5, 5, -5, -5, 0])
+        let net = try IFNet(tensors: tensors)
+        var g = SeededGenerator(seed: 11)
+        let a = Tensor.randomUniform([1, 3, 128, 128], using: &g), b = Tensor.randomUniform([1, 3, 128, 128], using: &g)
+        let out = try net.interpolate(a, b, timestep: 0.5)
+        #expect(out.doubledScales)
+        #expect(out.frame.shape == [1, 3, 128, 128] && out.frame.scalars.allSatisfy(\.isFinite))
+        // Without the push, the same network keeps its scales.
+        #expect(try !IFNet(tensors: Self.randomTensors(random: false)).interpolate(a, b, timestep: 0.5).doubledScales)
+    }
+
     @Test func missingOrMisshapedTensorsAreInvalidModels() {
         var missing = Self.randomTensors(random: false)
         missing["block2.lastconv.bias"] = nil
