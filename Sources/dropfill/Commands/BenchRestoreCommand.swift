@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Restoration
 import Tensor
 
@@ -53,7 +54,7 @@ struct BenchRestoreCommand: ParsableCommand {
             switch method {
             case "fenet":
                 let net: FENet, source: String
-                if let path = model ?? (try? RestorerCatalog.modelPath(for: "fenet")) {
+                if let path = model ?? (try? ModelLocator.forProcess().restorationModelPath(for: "fenet")) {
                     net = try FENet.load(path: path).net
                     source = path
                 } else {
@@ -63,7 +64,7 @@ struct BenchRestoreCommand: ParsableCommand {
                 reports.append(try FENetBenchmark.run(net: net, model: source, sizes: list, gapFrames: gap,
                                                       repetitions: max(1, repetitions), progress: { Progress.log("bench: \($0)") }))
             case "rife":
-                let path = try RestorerCatalog.modelPath(for: "rife")
+                let path = try ModelLocator.forProcess().restorationModelPath(for: "rife")
                 let net = try IFNet.load(path: path)
                 reports.append(try FENetBenchmark.run(restorer: RIFERestorer(net: net), model: path, parameters: net.parameterCount,
                                                       gflopPerFrame: { net.gigaflops(height: $0, width: $0) }, sizes: list,
