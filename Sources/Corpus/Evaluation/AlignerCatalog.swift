@@ -25,23 +25,7 @@ public enum AlignerCatalog {
     public static let shippedModel = "SampleData/models/alinet.safetensors"
 
     /// The shipped model: searched upwards from the executable's folder, then from the current directory.
-    public static func defaultModelPath() -> String? {
-        let fm = FileManager.default
-        var starts: [URL] = []
-        if let exe = Bundle.main.executableURL { starts.append(exe.resolvingSymlinksInPath().deletingLastPathComponent()) }
-        starts.append(URL(fileURLWithPath: fm.currentDirectoryPath))
-        for start in starts {
-            var dir = start.standardizedFileURL
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent(shippedModel).path
-                if fm.fileExists(atPath: candidate) { return candidate }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        return nil
-    }
+    public static func defaultModelPath() -> String? { CheckoutLocator.find(shippedModel) }
 
     /// The aligner called `name`; Ali-Net aligners read `model` (default: the shipped model).
     public static func make(_ name: String, model: String? = nil) throws -> any ClipAligner {
