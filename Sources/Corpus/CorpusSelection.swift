@@ -6,7 +6,7 @@
 /// `seed` with `fractions`, as before.
 public enum CorpusSelection {
     /// The corpus at `path` (with `manifest`), restricted to `split` ("all", "train", "validation", "test"); `project`
-    /// is the project split to apply (nil: the shipped one, when the checkout has it).
+    /// is the project split to apply (nil: every person split by `seed`).
     public static func select(path: String, manifest: String?, split: String, seed: UInt64,
                               fractions: (train: Double, validation: Double) = (0.8, 0.1),
                               project: ProjectSplit? = nil) throws(CorpusError) -> Corpus {
@@ -15,11 +15,9 @@ public enum CorpusSelection {
         guard ["train", "validation", "test"].contains(split) else {
             throw .invalidSetting("unknown split '\(split)' (all, train, validation, test)")
         }
-        var known = project
-        if known == nil { known = try ProjectSplit.located() }
         var parts: CorpusSplit
         var others = corpus.clips
-        if let known {
+        if let known = project {
             let divided = known.divide(corpus.clips)
             parts = divided.split
             others = divided.unlisted

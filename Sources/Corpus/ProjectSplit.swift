@@ -26,7 +26,7 @@ public struct ProjectSplit: Sendable, Equatable {
         public var note: String
     }
 
-    /// The split file inside a checkout.
+    /// The split file inside a checkout (the CLI finds it beside the shipped models, see `ModelLocator.projectSplit()`).
     public static let shippedPath = "SampleData/corpora/split.tsv"
 
     /// The file read.
@@ -35,12 +35,6 @@ public struct ProjectSplit: Sendable, Equatable {
     public let entries: [Entry]
 
     // MARK: - Reading
-
-    /// The shipped split, found beside the executable's checkout or under the current directory; nil when absent.
-    public static func located() throws(CorpusError) -> ProjectSplit? {
-        guard let path = CheckoutLocator.find(shippedPath) else { return nil }
-        return try ProjectSplit(path: path)
-    }
 
     /// Reads a split file; the clips need not exist (a checkout without the shared data still reads it). Throws when
     /// a column is missing, a side is unknown, or a person is on two sides.

@@ -1,3 +1,5 @@
+import Training
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus
@@ -95,9 +97,9 @@ struct TrainAlignCommand: ParsableCommand {
         let config = AliNetConfiguration(audioContext: context, embedding: embedding)
         let settings = AlignmentTrainingSettings(configuration: config, preparation: ClipPreparation(crop: .face, size: size),
                                                  epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed)
-        let trainCorpus = try CorpusSelection.select(path: path, manifest: manifestPath, split: split, seed: splitSeed)
+        let trainCorpus = try CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: split, seed: splitSeed)
         let validationClips = split == "train"
-            ? ((try? CorpusSelection.select(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
+            ? ((try? CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
             : []
         let log: (String) -> Void = { Progress.log($0) }
         log("Ali-Net: \(trainCorpus.clips.count) training clips, \(validationClips.count) validation clips")
@@ -128,7 +130,7 @@ struct TrainAlignCommand: ParsableCommand {
         var metadata = [
             "alinet.command": CommandLine.arguments.joined(separator: " "),
             "alinet.corpus": trainCorpus.root,
-            "alinet.split": "\(split) (seed \(splitSeed), 80/10/10 by person)",
+            "alinet.split": "\(split) (SampleData/corpora/split.tsv for the clips it lists, else seed \(splitSeed), 80/10/10 by person)",
             "alinet.crop": "face crop \(size)x\(size) (FaceCrop box per clip), mouth region \(config.mouthRegion) of it, grey, \(config.mouthHeight)x\(config.mouthWidth)",
             "alinet.audio": "MFCC-\(config.audioCoefficients) (25 ms / 10 ms), CMVN per clip, \(config.audioWidth) segments per slot",
             "dropfill.version": DropfillVersion.string,

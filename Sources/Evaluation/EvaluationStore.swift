@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 
 /// Where an evaluation keeps its per-clip results, one JSON line each, so that an interrupted run resumes from the

@@ -1,3 +1,5 @@
+import Pipeline
+import Corpus
 import Foundation
 
 extension Evaluator {

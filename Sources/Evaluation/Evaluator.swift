@@ -1,3 +1,6 @@
+import Tensor
+import Pipeline
+import Corpus
 import Dispatch
 import Features
 import Foundation
@@ -78,8 +81,9 @@ public struct Evaluator: Sendable {
         let survivorsFrames = truth.map { clip.frames[$0] }
         var positions = truth
         var bias: PositionBias?
+        let audio = clip.slotAudio()
         if let aligner {
-            let estimate = try aligner.align(survivors: survivorsFrames, slotCount: n, clip: clip)
+            let estimate = try aligner.align(survivors: survivorsFrames, slotCount: n, fps: clip.frameRate.value, audio: audio)
             bias = try PositionBias(predicted: estimate.positions, truth: truth)
             positions = estimate.monotone(slotCount: n)
         }
@@ -87,7 +91,7 @@ public struct Evaluator: Sendable {
         let dropped = (0..<n).filter { !mask[$0] }
         let speechSlots = Set(SpeechActivity.speechSlots(audio: clip.audio, fps: clip.frameRate.value, slotCount: n))
         let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
-        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try slotFeatures(clip, slotCount: n))
+        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try audio.restorationRows())
 
         var scores: [MethodScore] = []
         for restorer in restorers {
@@ -115,13 +119,6 @@ public struct Evaluator: Sendable {
         }
         return try results.values()
     }
-
-    /// The audio segments of every slot (MFCC, 5-segment context) for audio-driven restorers; nil without audio.
-    private func slotFeatures(_ clip: PreparedClip, slotCount: Int) throws -> FeatureMatrix? {
-        guard let audio = clip.audio, audio.samples.count >= 400 else { return nil }
-        let features = try AudioFeatures.compute(samples: audio.samples, settings: .mfcc)
-        return try SlotFeatures.make(features: features, fps: clip.frameRate.value, slotCount: slotCount)
-    }
 }
 
 /// Which slots carry speech, by loudness: a slot is speech when its RMS exceeds a tenth of the clip's 95th-percentile
@@ -145,20 +142,4 @@ public enum SpeechActivity {
         guard let loud = sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))], loud > 0 else { return [] }
         return rms.indices.filter { rms[$0] > 0.1 * loud }
     }
-}
-
-/// A fixed-size array written from concurrent iterations, each index once.
-final class UnsafeResults<T>: @unchecked Sendable {
-    private var storage: [Result<T, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: Result<T, any Error>) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-
-    func values() throws -> [T] { try storage.map { try ($0 ?? .failure(CorpusError.invalidSetting("missing result"))).get() } }
 }

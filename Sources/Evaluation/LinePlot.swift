@@ -1,3 +1,4 @@
+import Corpus
 import Media
 
 /// A line chart drawn into an RGB frame: one or more series over a shared x axis, with ticks, labels and a legend.

@@ -1,7 +1,9 @@
+import DropfillTestSupport
 import Foundation
 import Testing
 import Media
-@testable import Corpus
+import Corpus
+@testable import Pipeline
 
 /// The synthetic talking face is reproducible, has the asked size and frame count, and its mouth follows the speech.
 @Suite struct SyntheticFaceTests {

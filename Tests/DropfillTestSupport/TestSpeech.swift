@@ -3,15 +3,15 @@ import Media
 
 /// Speech for the tests: a real LibriVox reading (Debian's pocketsphinx-testdata) when installed, else the audio of a
 /// shared GRID clip, else a speech-like stand-in (a 120 Hz harmonic buzz gated into syllables at about 4 Hz).
-enum TestSpeech {
-    static let librivox = "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
+public enum TestSpeech {
+    public static let librivox = "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
     /// The shared clips beside the checkout (CI lays a copy of shared/ beside its clone).
-    static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
-    static let grid = sharedData + "/grid/bbaf2n.mpg"
+    public static let grid = sharedData + "/grid/bbaf2n.mpg"
 
     /// `seconds` of mono 16 kHz speech, starting `offset` seconds in.
-    static func load(seconds: Double, offset: Double = 0.5) -> AudioTrack {
+    public static func load(seconds: Double, offset: Double = 0.5) -> AudioTrack {
         for path in [librivox, grid] where FileManager.default.fileExists(atPath: path) {
             if let track = try? AudioDecoder.decode(path: path, sampleRate: 16_000) {
                 let start = Int(offset * 16_000), count = Int(seconds * 16_000)

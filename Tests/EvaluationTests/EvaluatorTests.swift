@@ -1,41 +1,21 @@
+import DropfillTestSupport
+import Evaluation
+import Pipeline
 import Foundation
 import Testing
 import Media
 import Metrics
 import Restoration
 @testable import Corpus
+@testable import Evaluation
 
 /// The evaluation harness: scores only restored frames, orders methods sensibly, resumes, shards and merges.
 @Suite struct EvaluatorTests {
-    /// A clip of a textured disc moving 2 px per frame over a gradient, written to a scratch folder.
     static func movingClip(in dir: URL, name: String = "moving.mp4", frames: Int = 40, size: Int = 64) throws -> Clip {
-        let path = dir.appendingPathComponent(name).path
-        let encoder = try VideoEncoder(path: path, width: size, height: size,
-                                       options: EncodeOptions(frameRate: Rational(25, 1), crf: 10, preset: "fast"))
-        for i in 0..<frames {
-            var rgb = [UInt8](repeating: 0, count: size * size * 3)
-            let cx = 12 + 2 * Double(i % 20), cy = 32.0
-            for y in 0..<size {
-                for x in 0..<size {
-                    let d = ((Double(x) - cx) * (Double(x) - cx) + (Double(y) - cy) * (Double(y) - cy)).squareRoot()
-                    let inside = d < 10
-                    let o = (y * size + x) * 3
-                    rgb[o] = inside ? UInt8(200 + (x + y) % 4 * 10) : UInt8(40 + x * 2)
-                    rgb[o + 1] = inside ? 60 : UInt8(50 + y * 2)
-                    rgb[o + 2] = inside ? UInt8(30 + (x * 7 % 5) * 8) : 120
-                }
-            }
-            try encoder.append(try VideoFrame(width: size, height: size, rgb: rgb))
-        }
-        try encoder.finish()
-        return Clip(path: path, relativePath: name, person: String(name.prefix { $0 != "." }))
+        try TestClips.movingClip(in: dir, name: name, frames: frames, size: size)
     }
 
-    static func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dropfill-eval-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func scratch() throws -> URL { try TestClips.scratch() }
 
     static let settings = EvaluationSettings(drop: DropSettings(model: .every, rate: 0.75, seed: 1), seeds: 1,
                                              preparation: ClipPreparation(crop: .none, size: 64))
@@ -43,7 +23,7 @@ import Restoration
     @Test func holdScoresLowestOnAClipWithMotion() throws {
         let dir = try Self.scratch()
         let clip = try PreparedClip.load(try Self.movingClip(in: dir), preparation: Self.settings.preparation)
-        let evaluator = Evaluator(settings: Self.settings, restorers: try RestorerCatalog.make(list: "hold,blend,minterpolate"))
+        let evaluator = Evaluator(settings: Self.settings, restorers: try RestorerCatalog.names(list: "hold,blend,minterpolate").map { try RestorerCatalog.make($0, modelPath: nil) })
         let result = try evaluator.evaluate(clip, seed: 1)
         let psnr = Dictionary(uniqueKeysWithValues: result.methods.map { ($0.method, $0.all.psnr) })
         #expect(result.methods.map(\.method) == ["hold", "blend", "minterpolate"])
