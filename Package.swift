@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
             "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training",
-            "Inspector", "Rating",
+            "Inspector", "Rating", "Landmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
