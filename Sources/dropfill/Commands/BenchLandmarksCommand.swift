@@ -59,15 +59,7 @@ struct BenchLandmarksCommand: ParsableCommand {
             crops.append(try Resampler.resize(frame.cropped(to: square), width: 256, height: 256))
         }
         let pick = (0..<frames).map { $0 % decoded.count }
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            var runs: [Double] = []
-            for _ in 0..<repetitions {
-                let t0 = Date()
-                try body()
-                runs.append(Date().timeIntervalSince(t0))
-            }
-            return runs.sorted()[runs.count / 2]
-        }
+        func time(_ body: () throws -> Void) rethrows -> Double { try BenchTiming.median(repetitions, body) }
         var rows: [Row] = []
         let t0 = Date()
         let detector = try LandmarkDetector.shared(modelPath: model)
@@ -93,7 +85,7 @@ struct BenchLandmarksCommand: ParsableCommand {
         }
         rows.append(Row(stage: "landmarks, full \(decoded[0].width)×\(decoded[0].height) frames (\(frames))", seconds: fullTime,
                         millisecondsPerFrame: 1000 * fullTime / Double(frames)))
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = BenchTiming.loadAverage()
         let report = Report(clip: clip, frames: frames, loadAverage: load, stages: rows)
         if json { try printJSON(report); return }
         print("dlib landmarks: \(frames) surviving frames of \(clip) (\(decoded.count) decoded), load average \(load)")
