@@ -113,4 +113,16 @@ import Testing
         let mean = zip(back.points, expected.points).map { $0.distance(to: $1) }.reduce(0, +) / Float(FaceLandmarks.count)
         #expect(mean < 0.1 * expected.interOcularDistance, "mean error \(mean) px")
     }
+
+    @Test(.enabled(if: modelInstalled, "dlib's model is not installed (scripts/setup.sh installs libdlib-data)"))
+    func batchOnTwoThreadsEqualsOneByOne() throws {
+        let detector = try LandmarkDetector.shared()
+        let crops = try Self.reference().map { try Resampler.resize(Self.frame($0.file), width: 256, height: 256) }
+        let one = try crops.map { try detector.landmarks(inFaceCrop: $0) }
+        let batch = detector.landmarks(inFaceCrops: crops + crops, threads: 2)
+        #expect(batch.count == 2 * crops.count)
+        for (i, r) in batch.enumerated() { #expect(try r.get() == one[i % crops.count]) }
+        let blank = try VideoFrame(width: 8, height: 8, rgb: [UInt8](repeating: 0, count: 8 * 8 * 3))
+        #expect(detector.landmarks(inFaceCrops: [blank], threads: 2).count == 1)
+    }
 }
