@@ -64,9 +64,9 @@ import Testing
 
     @Test(.enabled(if: modelInstalled, "dlib's model is not installed (scripts/setup.sh installs libdlib-data)"))
     func cascadeBoxGivesNearlyDlibsPoints() throws {
-        // From the Haar cascade's box (mapped and refined) instead of dlib's HOG box the cascade of trees starts
-        // elsewhere: the points move, but stay on the same face — within a tenth of the eye distance on most frames
-        // and a third on every frame (a face-filling VoxCeleb2 crop, where the two detectors' boxes differ most).
+        // From the Haar cascade's box (mapped and refined once) instead of dlib's HOG box the cascade of trees starts
+        // elsewhere: the points move, but stay on the same face — within a tenth of the eye distance on every frame
+        // (measured: at most 0.037, on the face-filling VoxCeleb2 crop where the two detectors' boxes differ most).
         let detector = try LandmarkDetector.shared()
         let faces = try FaceDetector()
         var errors: [Float] = []
@@ -75,10 +75,9 @@ import Testing
             let expected = try FaceLandmarks(points: Self.points(f.points), box: Self.box(f.box))
             let mean = zip(found.points, expected.points).map { $0.distance(to: $1) }.reduce(0, +) / Float(FaceLandmarks.count)
             errors.append(mean / expected.interOcularDistance)
-            #expect(mean < 0.33 * expected.interOcularDistance, "\(f.file): mean error \(mean) px")
+            #expect(mean < 0.1 * expected.interOcularDistance, "\(f.file): mean error \(mean) px")
         }
-        let sorted = errors.sorted()
-        #expect(sorted[sorted.count / 2] < 0.1, "median error \(sorted[sorted.count / 2]) eye distances (\(errors))")
+        #expect(errors.reduce(0, +) / Float(errors.count) < 0.05, "mean error \(errors) eye distances")
     }
 
     @Test(.enabled(if: modelInstalled, "dlib's model is not installed (scripts/setup.sh installs libdlib-data)"))
@@ -113,5 +112,17 @@ import Testing
         let expected = try FaceLandmarks(points: Self.points(f.points), box: Self.box(f.box))
         let mean = zip(back.points, expected.points).map { $0.distance(to: $1) }.reduce(0, +) / Float(FaceLandmarks.count)
         #expect(mean < 0.1 * expected.interOcularDistance, "mean error \(mean) px")
+    }
+
+    @Test(.enabled(if: modelInstalled, "dlib's model is not installed (scripts/setup.sh installs libdlib-data)"))
+    func batchOnTwoThreadsEqualsOneByOne() throws {
+        let detector = try LandmarkDetector.shared()
+        let crops = try Self.reference().map { try Resampler.resize(Self.frame($0.file), width: 256, height: 256) }
+        let one = try crops.map { try detector.landmarks(inFaceCrop: $0) }
+        let batch = detector.landmarks(inFaceCrops: crops + crops, threads: 2)
+        #expect(batch.count == 2 * crops.count)
+        for (i, r) in batch.enumerated() { #expect(try r.get() == one[i % crops.count]) }
+        let blank = try VideoFrame(width: 8, height: 8, rgb: [UInt8](repeating: 0, count: 8 * 8 * 3))
+        #expect(detector.landmarks(inFaceCrops: [blank], threads: 2).count == 1)
     }
 }

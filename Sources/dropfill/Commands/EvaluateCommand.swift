@@ -133,7 +133,7 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         guard let input else { return }
-        let corpus = try CorpusSelection.select(path: input, manifest: manifest, split: split, seed: splitSeed)
+        let corpus = try CorpusSelection.selectForProcess(path: input, manifest: manifest, split: split, seed: splitSeed)
         let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
         // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
         let factory = RestorerFactory(locator: locator, wholeFrame: true)
