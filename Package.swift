@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dropfill", targets: ["dropfill"]),
+        // The parsers a user can feed, for the libFuzzer targets in Fuzz/ (nothing else links this product).
+        .library(name: "DropfillParsers", targets: ["Tensor", "Alignment", "Restoration", "Corpus", "Inspector", "Rating"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,8 +27,10 @@ let package = Package(
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
         // MARK: - Engine
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
-        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        // SafeOutput: the one output writer (a leaf, so that Tensor's safetensors go through it without FFmpeg).
+        .target(name: "SafeOutput"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "SafeOutput"], swiftSettings: hotLoops),
+        .target(name: "Media", dependencies: ["CFFmpeg", "SafeOutput"]),
         .target(name: "Metrics", swiftSettings: hotLoops),
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
@@ -38,7 +42,7 @@ let package = Package(
         .target(name: "Inspector", dependencies: ["Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
         .target(name: "Rating", dependencies: ["Inspector", "Corpus", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
-            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector", "Rating",
+            "SafeOutput", "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,6 +50,7 @@ let package = Package(
         .target(name: "DropfillTestSupport", path: "Tests/DropfillTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "SafeOutputTests", dependencies: ["SafeOutput"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),

@@ -134,10 +134,17 @@ public final class AliNetTrainer {
         let l2 = Variable.tripletMarginLoss(anchor: anchor, positive: pos, negative: neg2, margin: margin)
         let loss = l1 + l2 * hardNegativeWeight
         let accuracy = Self.accuracy(anchor.value, pos.value, [neg1.value, neg2.value])
+        // A non-finite loss stops training before it reaches the weights (the last checkpoint stays good).
+        guard loss.value.scalar.isFinite else {
+            throw AlignmentError.nonFiniteValue("the training loss is \(loss.value.scalar); training stopped, the weights are left as they were")
+        }
         tape.backward(loss)
         if clipNorm > 0 { GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
         optimizer.update()
         optimizer.zeroGrad()
+        if let bad = network.firstNonFiniteParameter {
+            throw AlignmentError.nonFiniteValue("weight \(bad) turned non-finite; training stopped (the last checkpoint is kept)")
+        }
         return StepResult(loss: loss.value.scalar, accuracy: accuracy)
     }
 

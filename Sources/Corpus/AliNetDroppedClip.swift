@@ -36,7 +36,12 @@ public struct DroppedClip: Sendable {
         }
         let n: Int
         if let slots {
-            guard slots > 0 else { throw AlignmentError.invalidSetting("slot count \(slots)") }
+            // The audio gives every slot its features: far more slots than it covers is a mistake, and k × n distances
+            // of an Int.max slot count ask for unbounded memory.
+            let fromAudio = Int((audio.duration * rate).rounded())
+            guard slots > 0, slots <= max(2 * fromAudio, k + 1), slots <= TruthFile.maxFrameCount else {
+                throw AlignmentError.invalidSetting("slot count \(slots): the audio of \(path) covers \(fromAudio) slots at \(String(format: "%.3f", rate)) fps (at most twice that is accepted)")
+            }
             n = slots
         } else {
             n = Int((audio.duration * rate).rounded())

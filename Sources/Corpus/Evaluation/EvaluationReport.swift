@@ -20,6 +20,8 @@ public struct EvaluationReport: Sendable, Codable {
         public var speechSSIM: SummaryStatistics?
         /// Restored frames per second of restoration work (scoring excluded).
         public var framesPerSecond: Double
+        /// Restored frames that held NaN or ±∞ (nil: none); such a row's scores are not to be trusted.
+        public var nonFiniteFrames: Int?
     }
 
     public var settings: EvaluationSettings
@@ -42,12 +44,13 @@ public struct EvaluationReport: Sendable, Codable {
             let sp = scores.compactMap(\.speech)
             let frames = scores.reduce(0) { $0 + $1.all.frames }
             let seconds = scores.reduce(0) { $0 + $1.seconds }
+            let nonFinite = scores.reduce(0) { $0 + ($1.nonFiniteFrames ?? 0) }
             return Row(method: method, results: scores.count, frames: frames,
                        psnr: SummaryStatistics(scores.map(\.all.psnr)), ssim: SummaryStatistics(scores.map(\.all.ssim)),
                        msssim: ms.isEmpty ? nil : SummaryStatistics(ms),
                        speechPSNR: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.psnr)),
                        speechSSIM: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.ssim)),
-                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0)
+                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0, nonFiniteFrames: nonFinite > 0 ? nonFinite : nil)
         }
         let biases = results.compactMap(\.positionBias)
         positionBias = biases.isEmpty ? nil : try? PositionBiasSummary(biases)
@@ -80,6 +83,11 @@ public struct EvaluationReport: Sendable, Codable {
             lines.append(row.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                 : String(repeating: " ", count: widths[c] - v.count) + v }.joined(separator: "  "))
             if i == 0 { lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
+        }
+        for r in rows {
+            if let bad = r.nonFiniteFrames {
+                lines.append("warning: \(r.method) restored \(bad) of \(r.frames) frames with NaN or infinite values; its scores are not meaningful")
+            }
         }
         if let b = positionBias, let s = positionBiasStatistics {
             lines.append("")

@@ -35,6 +35,9 @@ public struct MethodScore: Sendable, Codable, Equatable {
     public var speech: QualitySummary?
     /// Wall-clock seconds spent restoring (not scoring).
     public var seconds: Double
+    /// Restored frames holding NaN or ±∞ before conversion to 8 bits (nil when none): a broken model, flagged in
+    /// the report rather than scored as a plausible-looking PSNR.
+    public var nonFiniteFrames: Int?
 }
 
 /// Every method's scores on one drop pattern of one clip.
@@ -96,8 +99,10 @@ public struct Evaluator: Sendable {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let perFrame = try score(restored: dropped.map { restored[$0] }, reference: reference)
             let speechScores = zip(dropped, perFrame).filter { speechSlots.contains($0.0) }.map(\.1)
+            let nonFinite = dropped.filter { restored[$0].planes.contains { !$0.isFinite } }.count
             scores.append(MethodScore(method: restorer.name, all: try QualitySummary(perFrame),
-                                      speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds))
+                                      speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds,
+                                      nonFiniteFrames: nonFinite > 0 ? nonFinite : nil))
         }
         return ClipResult(clip: clip.clip.relativePath, person: clip.clip.person, seed: seed, slotCount: n,
                           survivors: truth.count, positionBias: bias, methods: scores)

@@ -3,6 +3,7 @@ import Features
 import Foundation
 import Media
 import Restoration
+import SafeOutput
 
 /// Where the positions of the surviving frames come from.
 public enum PositionSource: Sendable, Equatable {
@@ -14,6 +15,9 @@ public enum PositionSource: Sendable, Equatable {
     case truthFile(String)
     /// Always the aligner, even when timestamps exist.
     case aligner
+
+    /// The truth file's path, when the positions come from one.
+    public var truthPath: String? { if case let .truthFile(p) = self { p } else { nil } }
 }
 
 /// Settings of one `dropfill restore` run.
@@ -71,9 +75,7 @@ public enum RestorePipeline {
                            aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
         let started = Date()
         var notes: [String] = []
-        guard URL(fileURLWithPath: input).standardizedFileURL != URL(fileURLWithPath: output).standardizedFileURL else {
-            throw CorpusError.invalidSetting("the output must not overwrite the input \(input)")
-        }
+        try OutputPlan.current.preflight(outputs: [output], inputs: [input] + (options.positions.truthPath.map { [$0] } ?? []))
         progress?("reading \(input)")
         let info = try MediaInfo.probe(path: input)
         guard let stream = info.video, info.frameCount > 0 else { throw MediaError.noVideoStream(input) }
@@ -134,10 +136,11 @@ public enum RestorePipeline {
         let decoder = try VideoDecoder(path: input)
         let size = decoder.outputSize
         let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
-                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio))
+                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio),
+                                       inputs: [input])
         if let dir = options.framesDirectory {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw CorpusError.io(path: dir, reason: error.localizedDescription)
+                throw CorpusError.io(path: dir, reason: ErrorText.oneLine(error))
             }
         }
         var restoreSeconds = 0.0, restored = 0, written = 0
