@@ -61,6 +61,15 @@ public enum TemporaryFiles {
         for i in 0..<capacity { if let p = table[i] { unlink(p) } }
     }
 
+    /// Installs the handlers now and unblocks their signals for this thread and every thread it starts later: a
+    /// process started with those signals blocked (Foundation's `Process` passes its parent's mask on) would
+    /// otherwise never run the handler. The CLI calls this first thing.
+    public static func prepareProcess() {
+        lock.lock()
+        defer { lock.unlock() }
+        installHandlersLocked()
+    }
+
     /// Puts this registry's handlers back after another component replaced them (and restored the defaults).
     public static func reinstallHandlers() {
         lock.lock()
@@ -70,6 +79,10 @@ public enum TemporaryFiles {
 
     private static func installHandlersLocked() {
         installed = true
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for s in signals {
             var previous = sigaction()
             sigaction(s, nil, &previous)

@@ -24,6 +24,7 @@ struct Dropfill: AsyncParsableCommand {
     /// Runs the command; an error from Foundation (a file that cannot be read or written) is printed as one line
     /// naming the file, never as a raw NSError dump.
     static func main() async {
+        TemporaryFiles.prepareProcess()
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? AsyncParsableCommand {
