@@ -75,7 +75,9 @@ public enum RestorePipeline {
                            aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
         let started = Date()
         var notes: [String] = []
-        try OutputPlan.current.preflight(outputs: [output], inputs: [input] + (options.positions.truthPath.map { [$0] } ?? []))
+        do { try OutputPlan.current.preflight(outputs: [output], inputs: [input] + (options.positions.truthPath.map { [$0] } ?? [])) } catch {
+            throw CorpusError.media(.output(error))
+        }
         progress?("reading \(input)")
         let info = try MediaInfo.probe(path: input)
         guard let stream = info.video, info.frameCount > 0 else { throw MediaError.noVideoStream(input) }
