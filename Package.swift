@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dropfill", targets: ["dropfill"]),
+        // The parsers a user can feed, for the libFuzzer targets in Fuzz/ (nothing else links this product).
+        .library(name: "DropfillParsers", targets: ["Tensor", "Alignment", "Restoration", "Corpus", "Pipeline", "Inspector", "Rating"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,27 +30,29 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("dlib")]),
 
         // MARK: - Engine
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
-        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        // SafeOutput: the one output writer (a leaf, so that Tensor's safetensors go through it without FFmpeg).
+        .target(name: "SafeOutput"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "SafeOutput"], swiftSettings: hotLoops),
+        .target(name: "Media", dependencies: ["CFFmpeg", "SafeOutput"]),
         .target(name: "Metrics", swiftSettings: hotLoops),
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"]),
         .target(name: "Corpus", dependencies: ["Media", "Tensor"], swiftSettings: hotLoops),
-        .target(name: "Pipeline", dependencies: ["Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
+        .target(name: "Pipeline", dependencies: ["SafeOutput", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
-        .target(name: "Evaluation", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration",
+        .target(name: "Evaluation", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration",
                                                    "Landmarks"],
                 swiftSettings: hotLoops),
-        .target(name: "Training", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Restoration"],
+        .target(name: "Training", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
 
         // MARK: - Faces
         .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
         .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
-            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training", "Landmarks",
+            "SafeOutput", "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training", "Landmarks",
             "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -57,12 +61,13 @@ let package = Package(
         .target(name: "DropfillTestSupport", dependencies: ["Corpus", "Media", "Tensor"], path: "Tests/DropfillTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "DropfillTestSupport"]),
+        .testTarget(name: "SafeOutputTests", dependencies: ["SafeOutput"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Features", "DropfillTestSupport"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "Tensor", "DropfillTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Pipeline", "Evaluation", "Restoration", "Media", "SafeOutput", "DropfillTestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Evaluation", "Alignment", "Restoration", "Media", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Landmarks", "Pipeline", "Corpus", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),

@@ -78,6 +78,48 @@ public struct AliNetConfiguration: Codable, Sendable, Equatable {
               mouthRegion[0] < mouthRegion[2], mouthRegion[1] < mouthRegion[3] else {
             throw .invalidSetting("mouth region \(mouthRegion)")
         }
+        // Each width is bounded, their products are not: a model file's metadata must not make us allocate 1 TiB.
+        guard let n = parameterBound, n <= Self.maxParameters else {
+            throw .invalidSetting("Ali-Net configuration needs more than \(Self.maxParameters) parameters (\(Self.maxParameters * 4 / 1_000_000) MB of weights): \(videoChannels) / \(audioChannels), hidden \(hidden), mouth \(mouthHeight)×\(mouthWidth)")
+        }
+    }
+
+    /// The most parameters a configuration may ask for: 16 M (64 MB of Float32 weights; the shipped model has
+    /// under 2 M).
+    public static let maxParameters = 16_000_000
+
+    /// An upper bound of the parameter count (weights, biases, batch-norm scales), computed with overflow-checked
+    /// arithmetic before anything is allocated; nil when it overflows `Int`.
+    public var parameterBound: Int? {
+        func product(_ xs: Int...) -> Int? {
+            var p = 1
+            for x in xs {
+                let (r, o) = p.multipliedReportingOverflow(by: x)
+                if o { return nil }
+                p = r
+            }
+            return p
+        }
+        func sum(_ xs: Int?...) -> Int? {
+            var s = 0
+            for case let x? in xs {
+                let (r, o) = s.addingReportingOverflow(x)
+                if o { return nil }
+                s = r
+            }
+            return xs.contains { $0 == nil } ? nil : s
+        }
+        func trunk(_ channels: [Int], flat: Int?) -> Int? {
+            var total: Int? = 0, c = 1
+            for co in channels {
+                total = sum(total, product(co, c, 9), product(4, co))
+                c = co
+            }
+            return sum(total, flat.flatMap { product($0, hidden) }, hidden, product(hidden, embedding), embedding, 4 * embedding)
+        }
+        let videoFlat = product(videoChannels.last ?? 1, mouthHeight >> videoChannels.count, mouthWidth >> videoChannels.count)
+        let audioFlat = product(audioChannels.last ?? 1, audioWidth / 2, audioCoefficients / 2)
+        return sum(trunk(videoChannels, flat: videoFlat), trunk(audioChannels, flat: audioFlat))
     }
 
     /// Flattened size after Video-Ali's conv trunk.

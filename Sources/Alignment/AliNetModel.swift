@@ -71,8 +71,9 @@ public final class AliNetModel: @unchecked Sendable {
 
     // MARK: File I/O
 
-    /// Writes the model (atomically).
-    public func save(to path: String) throws {
+    /// Writes the model (atomically); a `reclaimable` file may be rewritten by the same command (the best model of
+    /// a training run).
+    public func save(to path: String, reclaimable: Bool = false) throws {
         var meta = metadata
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -80,7 +81,7 @@ public final class AliNetModel: @unchecked Sendable {
         meta["alinet.config"] = String(decoding: try encoder.encode(configuration), as: UTF8.self)
         meta["alinet.calibration"] = String(decoding: try encoder.encode(calibration), as: UTF8.self)
         meta["alinet.parameters"] = String(network.parameterCount)
-        try network.save(to: path, metadata: meta)
+        try network.save(to: path, metadata: meta, reclaimable: reclaimable)
     }
 
     /// Reads a model file. A file that is not an Ali-Net of this build's architecture, or whose tensors do not

@@ -165,11 +165,18 @@ public final class AliNetTrainer {
             loss = Variable.multiwayMatchingLoss(anchor: anchor, candidates: all, temperature: multiwayTemperature)
         }
         let accuracy = Self.accuracy(anchor.value, pos.value, [neg1.value, neg2.value])
+        // A non-finite loss stops training before it reaches the weights (the last checkpoint stays good).
+        guard loss.value.scalar.isFinite else {
+            throw AlignmentError.nonFiniteValue("the training loss is \(loss.value.scalar); training stopped, the weights are left as they were")
+        }
         tape.backward(loss)
         if clipNorm > 0 { GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
         optimizer.update()
         optimizer.zeroGrad()
         if objective == .avenet { updateCorrespondenceHead() }
+        if let bad = network.firstNonFiniteParameter {
+            throw AlignmentError.nonFiniteValue("weight \(bad) turned non-finite; training stopped (the last checkpoint is kept)")
+        }
         return StepResult(loss: loss.value.scalar, accuracy: accuracy)
     }
 

@@ -104,8 +104,13 @@ public struct Corpus: Sendable {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             if !FileManager.default.fileExists(atPath: path) { throw .notFound(path) }
-            throw .io(path: path, reason: error.localizedDescription)
+            throw .io(path: path, reason: "cannot read it as UTF-8 text")
         }
+        return try parseManifest(text, path: path)
+    }
+
+    /// Parses the text of the manifest at `path` (its clips are looked up beside it).
+    public static func parseManifest(_ text: String, path: String) throws(CorpusError) -> [Clip] {
         let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
         var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard !lines.isEmpty else { throw .invalidManifest(path: path, reason: "it is empty") }

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import SafeOutput
 
 /// Writes a frame-dropped copy of a clip with its complete audio, and its truth file (the engine of `dropfill drop`).
 public enum FrameDropper {
@@ -33,9 +34,8 @@ public enum FrameDropper {
     public static func drop(input: String, output: String, options: Options, truthPath: String? = nil,
                             progress: ((Int, Int) -> Void)? = nil) throws(CorpusError) -> TruthFile
     {
-        guard URL(fileURLWithPath: input).standardizedFileURL.path != URL(fileURLWithPath: output).standardizedFileURL.path else {
-            throw .invalidSetting("the output must not overwrite the input \(input)")
-        }
+        let truthTarget = truthPath ?? TruthFile.defaultPath(forVideo: output)
+        do { try OutputPlan.current.preflight(outputs: [output, truthTarget], inputs: [input]) } catch { throw .media(.output(error)) }
         let info: MediaInfo
         do { info = try MediaInfo.probe(path: input) } catch { throw .media(error) }
         guard let stream = info.video else { throw .media(.noVideoStream(input)) }
@@ -48,7 +48,8 @@ public enum FrameDropper {
             let decoder = try VideoDecoder(path: input)
             let size = decoder.outputSize
             let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
-                                           options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, audio: audio))
+                                           options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, audio: audio),
+                                           inputs: [input])
             var slot = 0, lastOutputSlot = -1
             var firstTime: Double?
             while let frame = try decoder.nextFrame() {
@@ -72,7 +73,7 @@ public enum FrameDropper {
             try encoder.finish()
             let truth = TruthFile(source: input, originalFrameCount: n, frameRate: rate, width: size.width, height: size.height,
                                   settings: options.settings, timestamps: options.timestamps, positions: positions)
-            try truth.save(path: truthPath ?? TruthFile.defaultPath(forVideo: output))
+            try truth.save(path: truthTarget, inputs: [input, output])
             return truth
         } catch let error as MediaError {
             throw .media(error)

@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import SafeOutput
 
 /// Whether a dropped video keeps the surviving frames' original timestamps.
 public enum TimestampMode: String, Codable, Sendable, CaseIterable {
@@ -82,11 +83,32 @@ public struct TruthFile: Codable, Sendable, Equatable {
 
     // MARK: - Validation
 
-    /// Checks the file on its own: positive sizes, positions strictly increasing and inside [0, n).
+    /// The most original frames a truth file may describe: 10 M, over four days at 25 fps (every slot costs memory
+    /// before the video is read).
+    public static let maxFrameCount = 10_000_000
+    /// The highest frame rate and the largest side accepted (as `restore --fps` and FFmpeg's own limits).
+    public static let maxFrameRate = 1000.0
+    public static let maxSide = 16_384
+
+    /// Checks the file on its own: sizes and rates in range, positions strictly increasing and inside [0, n).
     public func validate() throws(CorpusError) {
-        guard originalFrameCount > 0 else { throw .truthMismatch("original frame count \(originalFrameCount) is not positive") }
-        guard fps > 0, fps.isFinite else { throw .truthMismatch("frame rate \(fps) is not positive") }
-        guard width > 0, height > 0 else { throw .truthMismatch("frame size \(width)×\(height) is not positive") }
+        guard originalFrameCount > 0, originalFrameCount <= Self.maxFrameCount else {
+            throw .truthMismatch("original frame count \(originalFrameCount) is not in 1…\(Self.maxFrameCount)")
+        }
+        guard fps.isFinite, fps > 0, fps <= Self.maxFrameRate else { throw .truthMismatch("frame rate \(fps) is not in (0, \(Int(Self.maxFrameRate))]") }
+        let parts = frameRate.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+        guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ ($0 ?? 0) > 0 }) || Double(frameRate) != nil else {
+            throw .truthMismatch("frame rate \"\(frameRate)\" is not a positive number or fraction such as 30000/1001")
+        }
+        let r = rational
+        guard r.numerator > 0, r.denominator > 0, r.value.isFinite, r.value <= Self.maxFrameRate else {
+            throw .truthMismatch("frame rate \"\(frameRate)\" is not a positive fraction up to \(Int(Self.maxFrameRate))")
+        }
+        guard width > 0, height > 0, width <= Self.maxSide, height <= Self.maxSide else {
+            throw .truthMismatch("frame size \(width)×\(height) is not in 1…\(Self.maxSide) on each side")
+        }
+        guard rate.isFinite, rate > 0, rate < 1 else { throw .truthMismatch("drop rate \(rate) is not strictly between 0 and 1") }
+        if let b = burstLength, !(b.isFinite && b > 0) { throw .truthMismatch("burst length \(b) is not a positive number") }
         guard !positions.isEmpty else { throw .truthMismatch("no surviving frame listed") }
         guard positions.count <= originalFrameCount else {
             throw .truthMismatch("\(positions.count) surviving frames but only \(originalFrameCount) original frames")
@@ -123,13 +145,25 @@ public struct TruthFile: Codable, Sendable, Equatable {
 
     /// Reads and checks a truth file.
     public static func load(path: String) throws(CorpusError) -> TruthFile {
-        guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .notFound(path) }
+        guard !isFolder.boolValue else { throw .io(path: path, reason: "is a folder, not a truth file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .io(path: path, reason: "cannot read the file") }
+        return try decode(data, path: path)
+    }
+
+    /// Parses and checks the bytes of a truth file (`path` names it in errors).
+    public static func decode(_ data: Data, path: String) throws(CorpusError) -> TruthFile {
         let truth: TruthFile
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
             truth = try JSONDecoder().decode(TruthFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .io(path: path, reason: "not a truth file (missing key \"\(key.stringValue)\")")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx), let DecodingError.dataCorrupted(ctx) {
+            let at = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .io(path: path, reason: at.isEmpty ? "not a truth file (not valid JSON)" : "not a truth file (wrong value at \(at))")
         } catch {
-            throw .io(path: path, reason: "not a truth file (\(error.localizedDescription))")
+            throw .io(path: path, reason: "not a truth file")
         }
         try truth.validate()
         return truth
@@ -142,15 +176,12 @@ public struct TruthFile: Codable, Sendable, Equatable {
         return truth
     }
 
-    /// Writes the file as pretty, key-sorted JSON.
-    public func save(path: String) throws(CorpusError) {
+    /// Writes the file as pretty, key-sorted JSON through `OutputFile` (`inputs`: files it must not replace).
+    public func save(path: String, inputs: [String] = []) throws(CorpusError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            let data = try encoder.encode(self)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .io(path: path, reason: error.localizedDescription)
-        }
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw .io(path: path, reason: "cannot encode the truth file (\(error))") }
+        do { try OutputFile.write(data, to: path, inputs: inputs) } catch { throw .media(.output(error)) }
     }
 }

@@ -23,6 +23,8 @@ public struct EvaluationReport: Sendable, Codable {
         public var framesPerSecond: Double
         /// Mouth-box PSNR/SSIM and LMD, over all restored frames and where the mouth moves (evaluate --mouth).
         public var mouth: MouthRow? = nil
+        /// Restored frames that held NaN or ±∞ (nil: none); such a row's scores are not to be trusted.
+        public var nonFiniteFrames: Int?
     }
 
     public var settings: EvaluationSettings
@@ -47,12 +49,14 @@ public struct EvaluationReport: Sendable, Codable {
             let sp = scores.compactMap(\.speech)
             let frames = scores.reduce(0) { $0 + $1.all.frames }
             let seconds = scores.reduce(0) { $0 + $1.seconds }
+            let nonFinite = scores.reduce(0) { $0 + ($1.nonFiniteFrames ?? 0) }
             return Row(method: method, results: scores.count, frames: frames,
                        psnr: SummaryStatistics(scores.map(\.all.psnr)), ssim: SummaryStatistics(scores.map(\.all.ssim)),
                        msssim: ms.isEmpty ? nil : SummaryStatistics(ms),
                        speechPSNR: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.psnr)),
                        speechSSIM: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.ssim)),
-                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0, mouth: MouthRow(scores.compactMap(\.mouth)))
+                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0, mouth: MouthRow(scores.compactMap(\.mouth)),
+                       nonFiniteFrames: nonFinite > 0 ? nonFinite : nil)
         }
         mouthNotes = results.compactMap { r in r.mouthNote.map { "\(r.clip) seed \(r.seed): \($0)" } }
         let biases = results.compactMap(\.positionBias)
@@ -80,6 +84,11 @@ public struct EvaluationReport: Sendable, Codable {
         }
         lines.append(contentsOf: Self.layout(table))
         lines.append(contentsOf: mouthText())
+        for r in rows {
+            if let bad = r.nonFiniteFrames {
+                lines.append("warning: \(r.method) restored \(bad) of \(r.frames) frames with NaN or infinite values; its scores are not meaningful")
+            }
+        }
         if let b = positionBias, let s = positionBiasStatistics {
             lines.append("")
             lines.append(String(format: "position bias Ali_b (aligner %@): average %.2f ± %.2f, median %.1f, exact %.1f%% of surviving frames",

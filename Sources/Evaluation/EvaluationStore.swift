@@ -1,5 +1,6 @@
 import Corpus
 import Foundation
+import SafeOutput
 
 /// Where an evaluation keeps its per-clip results, one JSON line each, so that an interrupted run resumes from the
 /// clips already scored and shards run on other machines can be merged.
@@ -58,7 +59,7 @@ public struct EvaluationStore: Sendable {
         } catch let error as CorpusError {
             throw error
         } catch {
-            throw .io(path: directory.path, reason: error.localizedDescription)
+            throw .io(path: directory.path, reason: ErrorText.oneLine(error))
         }
     }
 
@@ -81,7 +82,7 @@ public struct EvaluationStore: Sendable {
             try handle.write(contentsOf: line)
             try handle.synchronize()
         } catch {
-            throw .io(path: resultsURL.path, reason: error.localizedDescription)
+            throw .io(path: resultsURL.path, reason: ErrorText.oneLine(error))
         }
     }
 
@@ -107,7 +108,7 @@ public struct EvaluationStore: Sendable {
     static func read(_ url: URL) throws(CorpusError) -> [ClipResult] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw .io(path: url.path, reason: error.localizedDescription) }
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw .io(path: url.path, reason: ErrorText.oneLine(error)) }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         var out: [ClipResult] = []
         for (i, line) in lines.enumerated() {

@@ -41,6 +41,9 @@ public struct MethodScore: Sendable, Codable, Equatable {
     public var seconds: Double
     /// Mouth-box PSNR/SSIM and LMD (nil unless the evaluator has a landmark detector).
     public var mouth: MouthScores? = nil
+    /// Restored frames holding NaN or ±∞ before conversion to 8 bits (nil when none): a broken model, flagged in
+    /// the report rather than scored as a plausible-looking PSNR.
+    public var nonFiniteFrames: Int?
 }
 
 /// Every method's scores on one drop pattern of one clip.
@@ -112,9 +115,10 @@ public struct Evaluator: Sendable {
                 try m.scores(restored: dropped.map { restored[$0] }, slots: dropped, reference: reference,
                              detector: m.detector, convention: settings.convention)
             }
+            let nonFinite = dropped.filter { restored[$0].planes.contains { !$0.isFinite } }.count
             scores.append(MethodScore(method: restorer.name, all: try QualitySummary(perFrame),
                                       speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds,
-                                      mouth: mouthScores))
+                                      mouth: mouthScores, nonFiniteFrames: nonFinite > 0 ? nonFinite : nil))
         }
         return ClipResult(clip: clip.clip.relativePath, person: clip.clip.person, seed: seed, slotCount: n,
                           survivors: truth.count, positionBias: bias, methods: scores, mouthNote: mouth?.note)

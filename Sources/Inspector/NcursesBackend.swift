@@ -1,6 +1,7 @@
 import CNcursesw
 import CSixel
 import Foundation
+import SafeOutput
 
 /// The real terminal: ncurses for text, keys, mouse and resize; sixel and exact 24-bit cells written
 /// directly after `doupdate()` (platform-notes.md, "Terminals").
@@ -274,6 +275,7 @@ enum TerminalGuard {
     static func install() {
         for s in signals {
             signal(s) { sig in
+                TemporaryFiles.removeAllNow()
                 endwin()
                 let reset = "\u{1B}[0m\u{1B}[?25h\r\n"
                 _ = reset.withCString { write(1, $0, strlen($0)) }
@@ -285,5 +287,6 @@ enum TerminalGuard {
 
     static func uninstall() {
         for s in signals { signal(s, SIG_DFL) }
+        TemporaryFiles.reinstallHandlers()
     }
 }

@@ -1,4 +1,5 @@
 import CFFmpeg
+import SafeOutput
 
 /// Errors the media layer throws: bad paths, unreadable files, missing streams, codec failures.
 ///
@@ -24,6 +25,8 @@ public enum MediaError: Error, CustomStringConvertible, Equatable, Sendable {
     case encodeFailed(path: String, reason: String)
     /// An argument is out of range (size, frame rate, buffer length).
     case invalidArgument(String)
+    /// An output file was refused or could not be written (`OutputFile`).
+    case output(OutputError)
 
     public var description: String {
         switch self {
@@ -37,6 +40,7 @@ public enum MediaError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .decodeFailed(p, r): "decoding \(p) failed: \(r)"
         case let .encodeFailed(p, r): "writing \(p) failed: \(r)"
         case let .invalidArgument(s): "invalid argument: \(s)"
+        case let .output(e): e.description
         }
     }
 }

@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import SafeOutput
 
 /// Single frames as PNG files, through FFmpeg's PNG encoder and decoder (no other image library).
 public enum PNGImage {
@@ -38,14 +39,10 @@ public enum PNGImage {
         return Data(bytes: pkt.pointee.data, count: Int(pkt.pointee.size))
     }
 
-    /// Writes `frame` to `path` as PNG (atomically: a reader never sees half a file).
+    /// Writes `frame` to `path` as PNG through `OutputFile` (claimed, atomic, every write checked).
     public static func write(_ frame: VideoFrame, to path: String) throws(MediaError) {
         let data = try encode(frame)
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .encodeFailed(path: path, reason: error.localizedDescription)
-        }
+        do { try OutputFile.write(data, to: path) } catch { throw .output(error) }
     }
 
     /// Reads the PNG (or any single image FFmpeg reads) at `path`.

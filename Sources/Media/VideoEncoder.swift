@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import SafeOutput
 
 /// How `VideoEncoder` writes a file.
 public struct EncodeOptions: Sendable {
@@ -25,15 +26,17 @@ public struct EncodeOptions: Sendable {
 
 /// Writes RGB frames and a mono audio track to a video file (MP4: H.264 via libx264, AAC audio).
 ///
-/// Frames are encoded as they are appended (memory stays bounded). The file is written under a temporary
-/// name beside the target and renamed by `finish()`, so an interrupted run never leaves a half-written
-/// file at `path`.
+/// Frames are encoded as they are appended (memory stays bounded). The file is an `OutputFile`: claimed against the
+/// current `OutputPlan` before the encoder opens (an existing folder, an input or an existing file without `-y` is
+/// refused), written under a hidden temporary name and moved into place by `finish()`, so an interrupted run never
+/// leaves a half-written file at `path` nor a `.partial` file beside it.
 public final class VideoEncoder {
     public let path: String
     public let width: Int
     public let height: Int
     private let options: EncodeOptions
-    private let partialPath: String
+    private let file: OutputFile
+    private var partialPath: String { file.temporaryPath }
     private var output: UnsafeMutablePointer<AVFormatContext>?
     private var video: UnsafeMutablePointer<AVCodecContext>?
     private var audio: UnsafeMutablePointer<AVCodecContext>?
@@ -48,7 +51,8 @@ public final class VideoEncoder {
     private var finished = false
 
     /// Opens `path` for writing `width × height` frames. The container follows the extension (.mp4, .mkv, .mov).
-    public init(path: String, width: Int, height: Int, options: EncodeOptions) throws(MediaError) {
+    /// `inputs` are the files the frames come from (the output must not be one of them).
+    public init(path: String, width: Int, height: Int, options: EncodeOptions, inputs: [String] = []) throws(MediaError) {
         _ = quietFFmpeg
         guard width > 0, height > 0 else { throw .invalidArgument("frame size \(width)×\(height)") }
         guard options.frameRate.numerator > 0, options.frameRate.denominator > 0 else {
@@ -58,29 +62,34 @@ public final class VideoEncoder {
         self.width = width
         self.height = height
         self.options = options
-        let url = URL(fileURLWithPath: path)
-        partialPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial.\(url.pathExtension.isEmpty ? "mp4" : url.pathExtension)").path
+        do { file = try OutputFile(path: path, inputs: inputs) } catch { throw .output(error) }
         do {
             try open()
         } catch {
             close()
-            try? FileManager.default.removeItem(atPath: partialPath)
+            file.discard()
             throw error
         }
     }
 
     deinit {
         close()
-        if !finished { try? FileManager.default.removeItem(atPath: partialPath) }
+        if !finished { file.discard() }
     }
 
     // MARK: - Setup
 
     private func fail(_ why: String) -> MediaError { .encodeFailed(path: path, reason: why) }
 
+    /// Throws for a failed write of the muxer: a full device as `OutputError.noSpace`, anything else as FFmpeg says.
+    private func checkWrite(_ code: Int32) throws(MediaError) {
+        guard code < 0 else { return }
+        if code == dropfill_averror(ENOSPC) || code == dropfill_averror(EDQUOT) { throw .output(.noSpace(path)) }
+        throw fail(ffmpegMessage(code))
+    }
+
     private func open() throws(MediaError) {
-        let format = av_guess_format(nil, path, nil) ?? av_guess_format("mp4", nil, nil)
+        let format = av_guess_format(nil, path, nil) ?? av_guess_format(nil, file.target.resolved, nil) ?? av_guess_format("mp4", nil, nil)
         try check(avformat_alloc_output_context2(&output, format, nil, "file:" + partialPath)) { fail($0) }
         guard let oc = output else { throw fail("no output context") }
         let globalHeader = (oc.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0
@@ -150,9 +159,18 @@ public final class VideoEncoder {
         try check(avformat_write_header(oc, &settings)) { fail($0) }
     }
 
-    private func close() {
+    /// Closes everything; returns the first write error of the file (ENOSPC, short writes), if any.
+    @discardableResult
+    private func close() -> Int32 {
+        var status: Int32 = 0
         if let oc = output {
-            if (oc.pointee.oformat.pointee.flags & AVFMT_NOFILE) == 0 { avio_closep(&oc.pointee.pb) }
+            if (oc.pointee.oformat.pointee.flags & AVFMT_NOFILE) == 0, let pb = oc.pointee.pb {
+                if pb.pointee.error < 0 { status = pb.pointee.error }
+                avio_flush(pb)
+                if status == 0, pb.pointee.error < 0 { status = pb.pointee.error }
+                let closed = avio_closep(&oc.pointee.pb)
+                if status == 0, closed < 0 { status = closed }
+            }
             avformat_free_context(oc)
             output = nil
         }
@@ -163,6 +181,7 @@ public final class VideoEncoder {
         av_packet_free(&packet)
         sws_freeContext(scaler)
         scaler = nil
+        return status
     }
 
     // MARK: - Writing
@@ -199,15 +218,14 @@ public final class VideoEncoder {
             try check(avcodec_send_frame(ac, nil)) { fail($0) }
             try drain(ac, stream: audioStream)
         }
-        try check(av_write_trailer(oc)) { fail($0) }
-        close()
-        finished = true
-        do {
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: partialPath, toPath: path)
-        } catch {
-            throw fail("cannot move the finished file into place: \(error.localizedDescription)")
+        try checkWrite(av_write_trailer(oc))
+        let written = close()
+        if written < 0 {
+            file.discard()
+            try checkWrite(written)
         }
+        finished = true
+        do { try file.commit() } catch { throw .output(error) }
     }
 
     private func writeAudio(until seconds: Double) throws(MediaError) {
@@ -245,7 +263,7 @@ public final class VideoEncoder {
             try check(r) { fail($0) }
             av_packet_rescale_ts(pkt, cc.pointee.time_base, stream.pointee.time_base)
             pkt.pointee.stream_index = stream.pointee.index
-            try check(av_interleaved_write_frame(oc, pkt)) { fail($0) }
+            try checkWrite(av_interleaved_write_frame(oc, pkt))
         }
     }
 }

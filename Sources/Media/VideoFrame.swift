@@ -26,7 +26,7 @@ public struct VideoFrame: Sendable, Equatable {
         self.index = index
     }
 
-    /// A frame from Float32 planes (C×H×W, C = 3, values in [0, 1]); values are clamped and rounded to 8 bits.
+    /// A frame from Float32 planes (C×H×W, C = 3, values in [0, 1]); values are clamped and rounded to 8 bits, NaN to 0.
     public init(width: Int, height: Int, planar: [Float], timestamp: Double? = nil, index: Int = 0) throws(MediaError) {
         let plane = width * height
         guard width > 0, height > 0, planar.count == plane * 3 else {
@@ -37,8 +37,9 @@ public struct VideoFrame: Sendable, Equatable {
             bytes.withUnsafeMutableBufferPointer { dst in
                 for c in 0..<3 {
                     for i in 0..<plane {
+                        // NaN fails both comparisons and becomes 0 (a NaN passed `v <= 0` and trapped in UInt8()).
                         let v = src[c * plane + i] * 255 + 0.5
-                        dst[i * 3 + c] = v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
+                        dst[i * 3 + c] = v > 0 ? (v < 255 ? UInt8(v) : 255) : 0
                     }
                 }
             }

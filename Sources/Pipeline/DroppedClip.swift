@@ -27,7 +27,7 @@ public struct SlotGrid: Sendable, Equatable {
                             truth: TruthFile?, fps: Double?, slots: Int?) throws(AlignmentError) -> SlotGrid {
         guard k > 0 else { throw .emptyInput("the clip has no frames") }
         if let fps { guard fps.isFinite, fps > 0, fps <= 1000 else { throw .invalidSetting("frame rate \(fps) (must lie in (0, 1000])") } }
-        if let slots { guard slots > 0, slots <= 100_000_000 else { throw .invalidSetting("slot count \(slots) (must lie in 1…100000000)") } }
+        if let slots { guard slots > 0, slots <= TruthFile.maxFrameCount else { throw .invalidSetting("slot count \(slots) (must lie in 1…\(TruthFile.maxFrameCount))") } }
         let rate = fps.map { Rational(fps: $0) } ?? truth?.rational ?? nominalRate(timestamps: timestamps ?? [], declared: declared)
         let span: Int
         if let ts = timestamps, let first = ts.first, let last = ts.last {
@@ -36,6 +36,11 @@ public struct SlotGrid: Sendable, Equatable {
             span = k
         }
         let audioSlots = audioDuration.map { Int(($0 * rate.value).rounded()) }
+        if let slots, let audioSlots, slots > max(2 * audioSlots, k + 1) {
+            // The audio gives every slot its features: far more slots than it covers is a mistake, and k × n distances
+            // of an Int.max slot count ask for unbounded memory.
+            throw .invalidSetting("slot count \(slots): the audio covers \(audioSlots) slots at \(String(format: "%.3f", rate.value)) fps (at most twice that is accepted)")
+        }
         let trusted = timestamps != nil && (audioSlots.map { span >= Int(0.9 * Double($0)) } ?? true) && span >= k
         let n = slots ?? truth?.originalFrameCount ?? (trusted ? span : max(audioSlots ?? span, span))
         guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }

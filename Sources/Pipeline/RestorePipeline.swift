@@ -4,6 +4,7 @@ import Features
 import Foundation
 import Media
 import Restoration
+import SafeOutput
 
 /// Settings of one `dropfill restore` run.
 public struct RestoreOptions: Sendable {
@@ -76,7 +77,7 @@ public enum RestorePipeline {
     /// Opens `input` and runs the job (see `run(clip:…)`); `restorer` works on full frames.
     public static func run(input: String, output: String, options: RestoreOptions, restorer: any FrameRestorer,
                            aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
-        try checkOutput(output, input: input)
+        try checkOutput(output, input: input, truthPath: options.truthPath)
         let clip = try DroppedClip.open(path: input, truthPath: options.truthPath, fps: options.frameRate,
                                         findFace: aligner?.usesContent ?? false, progress: progress)
         return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner, progress: progress)
@@ -87,7 +88,7 @@ public enum RestorePipeline {
                            aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
         let started = Date()
         let input = clip.path
-        try checkOutput(output, input: input)
+        try checkOutput(output, input: input, truthPath: options.truthPath)
         let placed = try clip.positions(options.positions, aligner: aligner, progress: progress)
         var notes = placed.notes
         let positions = placed.positions
@@ -105,10 +106,11 @@ public enum RestorePipeline {
         let decoder = try VideoDecoder(path: input)
         let size = decoder.outputSize
         let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
-                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio))
+                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio),
+                                       inputs: [input])
         if let dir = options.framesDirectory {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw CorpusError.io(path: dir, reason: error.localizedDescription)
+                throw CorpusError.io(path: dir, reason: ErrorText.oneLine(error))
             }
         }
         var restoreSeconds = 0.0, restored = 0, written = 0
@@ -152,11 +154,11 @@ public enum RestorePipeline {
 
     // MARK: - Pieces
 
-    /// Refuses an output that is the input itself.
-    static func checkOutput(_ output: String, input: String) throws {
-        guard URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath() !=
-                URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() else {
-            throw CorpusError.invalidSetting("the output must not overwrite the input \(input)")
+    /// Refuses an output that is an input (file identity, symlinks followed) or an existing folder, and an existing
+    /// file unless the command's `-y` says so (`OutputPlan`).
+    static func checkOutput(_ output: String, input: String, truthPath: String? = nil) throws {
+        do { try OutputPlan.current.preflight(outputs: [output], inputs: [input] + (truthPath.map { [$0] } ?? [])) } catch {
+            throw CorpusError.media(.output(error))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SafeOutput
 
 /// One finished rating of a stimulus: a score per attribute plus how it was given. Stored in ONE transaction.
 public struct CompletedRating: Sendable, Equatable {
@@ -105,6 +106,10 @@ public final class RatingStore: @unchecked Sendable {
     public init(path: String) throws(RatingError) {
         self.path = path
         let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw .invalidDatabase(path: path, reason: "is a folder; give the path of a database file (e.g. \(path)/ratings.sqlite)")
+        }
         let size = ((try? fm.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
         if let size, size > 0 {
             try Self.inspectExisting(path: path)
@@ -116,13 +121,24 @@ public final class RatingStore: @unchecked Sendable {
             guard fm.isWritableFile(atPath: dir) else { throw .unwritable(path: dir, reason: "the folder is not writable") }
         }
         do {
-            var config = Configuration()
-            config.foreignKeysEnabled = true
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false))
             try Self.migrator.migrate(queue)
         } catch {
             throw .invalidDatabase(path: path, reason: Self.reason(error))
         }
+    }
+
+    /// How long a connection waits for another process's write to finish before it reports the database busy.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// The connection settings: WAL journal (readers never block the writer nor one another, so raters and a
+    /// `report` run side by side) and a busy timeout (writers queue instead of failing with "database is locked").
+    static func configuration(readonly: Bool) -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        if readonly { config.readonly = true } else { config.journalMode = .wal }
+        return config
     }
 
     /// `$XDG_DATA_HOME/dropfill/ratings.sqlite`, else `~/.local/share/dropfill/ratings.sqlite`.
@@ -138,8 +154,7 @@ public final class RatingStore: @unchecked Sendable {
 
     static func reason(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
-        if let e = error as? CocoaError, let u = e.userInfo[NSUnderlyingErrorKey] as? NSError { return u.localizedDescription }
-        return (error as NSError).localizedDescription
+        return ErrorText.oneLine(error)
     }
 
     // MARK: - Refusing foreign files
@@ -154,9 +169,7 @@ public final class RatingStore: @unchecked Sendable {
             throw .invalidDatabase(path: path, reason: "not an SQLite database (left untouched)")
         }
         do {
-            var config = Configuration()
-            config.readonly = true
-            let ro = try DatabaseQueue(path: path, configuration: config)
+            let ro = try DatabaseQueue(path: path, configuration: Self.configuration(readonly: true))
             defer { try? ro.close() }
             try ro.read { db in
                 let app = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -349,13 +362,26 @@ public final class RatingStore: @unchecked Sendable {
                        g.decision_ms, g.replays, g.terminal_columns, g.terminal_rows, g.graphics, g.software_version
                 FROM ratings g JOIN raters r ON r.id = g.rater_id JOIN studies s ON s.id = r.study_id
                 WHERE s.name = ? ORDER BY r.rater, g.position, g.id
-                """, arguments: [study]).map { row in
-                let cols: Int = row["terminal_columns"], rows: Int = row["terminal_rows"]
-                return StoredScore(rater: row["rater"], stimulus: row["stimulus"], clip: row["clip"], method: row["method"], attribute: row["attribute"],
-                                   score: row["score"], training: row["training"], position: row["position"],
-                                   shownAt: Date(timeIntervalSince1970: row["shown_at"]), answeredAt: Date(timeIntervalSince1970: row["answered_at"]),
-                                   decisionMilliseconds: row["decision_ms"], replays: row["replays"], terminal: "\(cols)x\(rows)",
-                                   graphics: row["graphics"], softwareVersion: row["software_version"])
+                """, arguments: [study]).enumerated().map { i, row in
+                // Checked reads: GRDB's typed subscript traps on a value of another type (a hand-edited score 'abc').
+                func value<T: DatabaseValueConvertible>(_ column: String) throws -> T {
+                    let raw: DatabaseValue = row[column]
+                    guard let v = T.fromDatabaseValue(raw) else {
+                        throw RatingError.invalidDatabase(path: self.path, reason: "score row \(i + 1): \(column) holds \(raw), not a \(T.self)")
+                    }
+                    return v
+                }
+                let score: Double = try value("score")
+                guard score.isFinite else {
+                    throw RatingError.invalidDatabase(path: self.path, reason: "score row \(i + 1): score \(score) is not a finite number")
+                }
+                let cols: Int = try value("terminal_columns"), rows: Int = try value("terminal_rows")
+                return StoredScore(rater: try value("rater"), stimulus: try value("stimulus"), clip: try value("clip"), method: try value("method"),
+                                   attribute: try value("attribute"), score: score, training: try value("training"), position: try value("position"),
+                                   shownAt: Date(timeIntervalSince1970: try value("shown_at")),
+                                   answeredAt: Date(timeIntervalSince1970: try value("answered_at")),
+                                   decisionMilliseconds: try value("decision_ms"), replays: try value("replays"), terminal: "\(cols)x\(rows)",
+                                   graphics: try value("graphics"), softwareVersion: try value("software_version"))
             }
         }
     }

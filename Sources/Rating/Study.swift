@@ -142,9 +142,17 @@ extension Study {
 
     /// Reads and checks a study file: every method must be known and (with `requireClips`) every clip must exist.
     public static func load(path: String, requireClips: Bool = true) throws(RatingError) -> Study {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .invalidStudy(path: path, reason: "no such file") }
+        guard !isFolder.boolValue else { throw .invalidStudy(path: path, reason: "is a folder, not a study file") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidStudy(path: path, reason: "cannot read the file")
         }
+        return try parse(data, path: path, requireClips: requireClips)
+    }
+
+    /// Parses and checks the bytes of the study file at `path` (clips are looked up relative to it).
+    public static func parse(_ data: Data, path: String, requireClips: Bool = true) throws(RatingError) -> Study {
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: data)
@@ -179,6 +187,9 @@ extension Study {
         return study
     }
 
+    /// The most clips a study may list (start-up is linear in it; 10,000 clips start in seconds).
+    public static let maxClips = 100_000
+
     /// Checks the settings and that every clip exists.
     public func validate(path: String, requireClips: Bool = true) throws(RatingError) {
         func fail(_ r: String) -> RatingError { .invalidStudy(path: path, reason: r) }
@@ -196,9 +207,16 @@ extension Study {
               attributes.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty })
         else { throw fail("attributes must be non-empty and distinct") }
         guard drop.rate > 0, drop.rate < 1 else { throw fail("drop.rate must lie strictly between 0 and 1, got \(drop.rate)") }
-        guard training >= 0 else { throw fail("training must be 0 or more") }
-        guard sessionMinutes > 0 else { throw fail("session_minutes must be positive") }
-        guard maxSide >= 16 else { throw fail("max_side must be at least 16") }
+        guard clips.count <= Self.maxClips else { throw fail("\(clips.count) clips; at most \(Self.maxClips) are supported") }
+        guard methods.count <= 64 else { throw fail("\(methods.count) methods; at most 64 are supported") }
+        guard training >= 0, training <= 1000 else { throw fail("training must lie in 0…1000, got \(training)") }
+        guard sessionMinutes.isFinite, sessionMinutes > 0, sessionMinutes <= 24 * 60 else {
+            throw fail("session_minutes must lie in (0, 1440] (one day), got \(sessionMinutes)")
+        }
+        guard maxSide >= 16, maxSide <= 4096 else { throw fail("max_side must lie in 16…4096, got \(maxSide)") }
+        if let b = drop.burstLength, !(b.isFinite && b >= 1 && b <= 1_000_000) {
+            throw fail("drop.burst_length must be a finite number in 1…1000000, got \(b)")
+        }
         let names = clips.indices.map(clipName)
         guard Set(names).count == names.count else { throw fail("two clips share a file name (stimuli are named by it)") }
         for i in clips.indices where requireClips && !FileManager.default.fileExists(atPath: clipPath(i)) {

@@ -45,6 +45,32 @@ public struct FENetConfig: Codable, Equatable, Sendable {
         guard scale >= 1, scale <= 16, !flowWidths.isEmpty, !refineWidths.isEmpty, !interWidths.isEmpty,
               all.allSatisfy({ $0 >= 1 && $0 <= 1024 }), max(flowWidths.count, refineWidths.count, interWidths.count) <= 5
         else { throw .invalidModel(path: "", reason: "invalid FE-Net configuration \(self)") }
+        // Widths of 1024 at five levels build ~2 GB of weights for a minute before anything else is checked.
+        guard parameterCount <= Self.maxParameters else {
+            throw .invalidModel(path: "", reason: "FE-Net configuration of \(parameterCount) parameters exceeds the limit of \(Self.maxParameters) (\(Self.maxParameters * 4 / 1_000_000) MB of Float32 weights; the shipped model has \(FENetConfig().parameterCount))")
+        }
+    }
+
+    /// The most parameters a configuration may have: 8 M, 32 MB of Float32 weights (the shipped model has about
+    /// 0.2 M; a frame budget of real time on a CPU allows far less than the limit).
+    public static let maxParameters = 8_000_000
+
+    /// The generator's parameter count (weights and biases of every layer), computed from the widths alone, before
+    /// any weight is allocated. Widths are validated to at most 1024 and five levels, so this cannot overflow.
+    public var parameterCount: Int {
+        func conv(_ i: Int, _ o: Int) -> Int { o * i * 9 + o }
+        func unet(_ cin: Int, _ cout: Int, _ w: [Int]) -> Int {
+            guard let first = w.first else { return 0 }
+            var total = 0, previous = cin
+            for x in w {
+                total += conv(previous, x) + conv(x, x)
+                previous = x
+            }
+            for i in stride(from: w.count - 2, through: 0, by: -1) { total += conv(w[i + 1] + w[i], w[i]) }
+            return total + conv(first, cout)
+        }
+        let audio = audioInput * audioHidden + audioHidden + audioHidden * audioChannels + audioChannels
+        return audio + unet(6, 4, flowWidths) + unet(refineInput, 4, refineWidths) + unet(interInput, 5, interWidths)
     }
 
     /// Input channels of `refine_net`: F_l→r, F_r→l, the linear-motion F_t→l, F_t→r (2 each), the two frames, P_t, the

@@ -17,11 +17,21 @@ extension FENet {
         do { file = try SafeTensors.read(path: path) } catch {
             throw .invalidModel(path: path, reason: "\(error)")
         }
+        return try load(file: file, path: path)
+    }
+
+    /// Builds a generator from a decoded model file (`path` names it in errors); the configuration in its metadata
+    /// is validated, parameter bound included, before any weight is allocated.
+    public static func load(file: SafeTensorsFile, path: String) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
         guard file.metadata[kindKey] == "fenet-generator", let json = file.metadata[configKey],
               let config = try? JSONDecoder().decode(FENetConfig.self, from: Data(json.utf8)) else {
             throw .invalidModel(path: path, reason: "not an FE-Net generator (no \(configKey) in __metadata__)")
         }
-        let net = try FENet(config: config)
+        let net: FENet
+        do { net = try FENet(config: config) } catch {
+            if case let .invalidModel(_, reason) = error { throw .invalidModel(path: path, reason: reason) }
+            throw error
+        }
         do { try net.load(stateDict: file.tensors) } catch {
             throw .invalidModel(path: path, reason: "tensors do not match the stated architecture: \(error)")
         }

@@ -10,6 +10,10 @@ public enum RestorationError: Error, CustomStringConvertible, Equatable {
     case invalidModel(path: String, reason: String)
     /// Audio segments do not fit the model (wrong width, or fewer rows than slots).
     case audioMismatch(String)
+    /// A setting is out of range (training hyper-parameters).
+    case invalidSetting(String)
+    /// A loss, weight or output turned NaN or infinite.
+    case nonFinite(String)
 
     public var description: String {
         switch self {
@@ -18,6 +22,8 @@ public enum RestorationError: Error, CustomStringConvertible, Equatable {
         case let .unknownMethod(name, known): "unknown restoration method '\(name)' (known: \(known.joined(separator: ", ")))"
         case let .invalidModel(path, reason): path.isEmpty ? "invalid model: \(reason)" : "invalid model file \(path): \(reason)"
         case let .audioMismatch(s): "audio features do not fit the model: \(s)"
+        case let .invalidSetting(s): s
+        case let .nonFinite(s): "not a finite number: \(s)"
         }
     }
 }

@@ -16,7 +16,7 @@ public enum Checkpoint {
             meta["adam.step"] = String(optimizer.step)
             meta["adam.learning_rate"] = String(optimizer.learningRate)
         }
-        try SafeTensors.write(tensors: tensors, metadata: meta, to: path)
+        try SafeTensors.write(tensors: tensors, metadata: meta, to: path, reclaimable: true)
     }
 
     /// Restores the model (and optimizer, when given) and returns the step to resume from and the metadata.
@@ -73,10 +73,16 @@ public struct TrainingLoop {
         for i in start..<steps {
             let tape = Tape()
             let loss = try step(i, tape)
+            guard loss.value.scalar.isFinite else {
+                throw TensorError.nonFinite("the loss at step \(i + 1) is \(loss.value.scalar); training stopped (the last checkpoint is kept)")
+            }
             tape.backward(loss)
             if let clipNorm { GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
             optimizer.update()
             optimizer.zeroGrad()
+            if let bad = model.firstNonFiniteParameter {
+                throw TensorError.nonFinite("weight \(bad) turned non-finite at step \(i + 1); training stopped (the last checkpoint is kept)")
+            }
             let value = loss.value.scalar
             losses.append(value)
             recent.append(value)

@@ -1,4 +1,5 @@
 import Foundation
+import SafeOutput
 
 /// The contents of a safetensors file: named tensors and the `__metadata__` string map.
 public struct SafeTensorsFile: Sendable {
@@ -28,7 +29,7 @@ public enum SafeTensors {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw TensorError.io(path: path, reason: "cannot read (\(error.localizedDescription))")
+            throw TensorError.io(path: path, reason: "cannot read (\(ErrorText.oneLine(error)))")
         }
         return try decode(data)
     }
@@ -101,7 +102,12 @@ public enum SafeTensors {
                 throw TensorError.invalidModelFile("tensor '\(name)': shape \(shape) × \(width) bytes ≠ \(offsets[1] - offsets[0]) bytes of data")
             }
             let bytes = data.subdata(in: (dataStart + offsets[0])..<(dataStart + offsets[1]))
-            file.tensors[name] = convert(bytes, dtype: dtype, shape: shape)
+            let tensor = convert(bytes, dtype: dtype, shape: shape)
+            // A model of NaN weights restores NaN pictures: refuse it here, whoever loads it.
+            if let bad = tensor.firstNonFiniteIndex {
+                throw TensorError.invalidModelFile("tensor '\(name)' holds a non-finite value (\(tensor.scalars[bad]) at element \(bad))")
+            }
+            file.tensors[name] = tensor
         }
         return file
     }
@@ -173,14 +179,16 @@ public enum SafeTensors {
         return out
     }
 
-    /// Writes a safetensors file atomically (a temporary file renamed over the target).
-    public static func write(tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
-        let data = try encode(tensors: tensors, metadata: metadata)
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw TensorError.io(path: path, reason: "cannot write (\(error.localizedDescription))")
+    /// Writes a safetensors file through `OutputFile` (claimed, atomic, every write checked). A `reclaimable` file
+    /// (a checkpoint, a cache) may be rewritten by the same command. Non-finite values are refused: such a file
+    /// could not be loaded back.
+    public static func write(tensors: [String: Tensor], metadata: [String: String] = [:], to path: String,
+                             reclaimable: Bool = false) throws {
+        for (name, t) in tensors where !t.isFinite {
+            throw TensorError.nonFinite("\(path): tensor '\(name)' holds NaN or ±∞; not written")
         }
+        let data = try encode(tensors: tensors, metadata: metadata)
+        try OutputFile.write(data, to: path, reclaimable: reclaimable)
     }
 }
 
@@ -201,9 +209,10 @@ extension Module {
         for p in parameters { if let t = tensors[p.name] { p.value = t } }
     }
 
-    /// Saves the parameters and `metadata` (architecture, settings) as a safetensors file.
-    public func save(to path: String, metadata: [String: String] = [:]) throws {
-        try SafeTensors.write(tensors: stateDict, metadata: metadata, to: path)
+    /// Saves the parameters and `metadata` (architecture, settings) as a safetensors file; a `reclaimable` file
+    /// (the best model so far, rewritten every epoch) may be rewritten by the same command.
+    public func save(to path: String, metadata: [String: String] = [:], reclaimable: Bool = false) throws {
+        try SafeTensors.write(tensors: stateDict, metadata: metadata, to: path, reclaimable: reclaimable)
     }
 
     /// Loads parameters from a safetensors file and returns its metadata.

@@ -220,7 +220,8 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
 /// A small, fast, seedable generator (SplitMix64) so initialisation and tests are reproducible.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The whole state: `SeededGenerator(seed: g.state)` continues g's sequence exactly (what checkpoints store).
+    public private(set) var state: UInt64
 
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }

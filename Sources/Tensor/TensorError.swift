@@ -12,6 +12,8 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
     case missingTensor(String)
     /// A file could not be opened, read or written.
     case io(path: String, reason: String)
+    /// A number that must be finite (a hyper-parameter, a loss, a weight) is NaN or infinite.
+    case nonFinite(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
         case let .unsupportedDType(tensor, dtype): "model file: tensor '\(tensor)' has unsupported dtype '\(dtype)' (F32, F64, F16, BF16 are read)"
         case let .missingTensor(name): "model file lacks tensor '\(name)'"
         case let .io(path, reason): "\(path): \(reason)"
+        case let .nonFinite(what): "not a finite number: \(what)"
         }
     }
 }

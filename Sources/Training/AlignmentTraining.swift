@@ -276,6 +276,11 @@ public final class AlignmentTrainingRun {
 
     public init(settings: AlignmentTrainingSettings, train: [AliNetTrainingClip], validation: [AliNetTrainingClip],
                 outputPath: String, metadata: [String: String] = [:]) throws {
+        for (name, value) in [("learning rate", settings.learningRate), ("weight decay", settings.weightDecay), ("margin", settings.margin)]
+        where !value.isFinite || value < 0 {
+            throw CorpusError.invalidSetting("Ali-Net training: the \(name) must be a finite number ≥ 0, got \(value)")
+        }
+        guard settings.learningRate > 0 else { throw CorpusError.invalidSetting("Ali-Net training: the learning rate must be positive") }
         self.settings = settings
         let network = try AliNet(configuration: settings.configuration, seed: settings.seed)
         model = AliNetModel(network: network)
@@ -344,11 +349,11 @@ public final class AlignmentTrainingRun {
                     best = v.mean
                     model.metadata = meta.merging(["alinet.validation_ali_b": String(format: "%.3f", v.mean),
                                                    "alinet.best_epoch": String(epoch + 1)]) { _, b in b }
-                    try model.save(to: outputPath)
+                    try model.save(to: outputPath, reclaimable: true)
                 }
             } else {
                 model.metadata = meta
-                try model.save(to: outputPath)
+                try model.save(to: outputPath, reclaimable: true)
             }
             meta["alinet.best_validation"] = String(best)
             try Checkpoint.save(to: checkpointPath, model: model.network, optimizer: trainer.optimizer, step: epoch + 1,
@@ -391,7 +396,7 @@ extension AlignmentTraining {
         }
         let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
         try SafeTensors.write(tensors: tensors, metadata: ["names": clips.map(\.name).joined(separator: "\n"), "config": config],
-                              to: path)
+                              to: path, reclaimable: true)
     }
 
     /// Reads clips written by `saveCache` when the file exists and was made with `configuration` for exactly

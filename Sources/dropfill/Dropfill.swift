@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeOutput
 
 /// The `dropfill` command: restores the frames a talking-head video lost in transit.
 ///
@@ -19,4 +20,26 @@ struct Dropfill: AsyncParsableCommand {
         version: DropfillVersion.string,
         subcommands: Dropfill.allSubcommands
     )
+
+    /// Runs the command; an error from Foundation (a file that cannot be read or written) is printed as one line
+    /// naming the file, never as a raw NSError dump.
+    static func main() async {
+        TemporaryFiles.prepareProcess()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: ErrorText.isFoundationError(error) ? OneLineError(ErrorText.oneLine(error)) : error)
+        }
+    }
+}
+
+/// An error already reduced to one line.
+struct OneLineError: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
 }

@@ -263,7 +263,7 @@ public enum SyntheticFace {
         func bytes() -> [UInt8] {
             pixels.map { v in
                 let q = v * 255 + 0.5
-                return q <= 0 ? 0 : (q >= 255 ? 255 : UInt8(q))
+                return q > 0 ? (q < 255 ? UInt8(q) : 255) : 0  // NaN → 0
             }
         }
     }

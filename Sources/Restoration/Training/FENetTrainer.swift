@@ -44,6 +44,21 @@ public struct FENetTrainingSettings: Codable, Equatable, Sendable {
         self.clipNorm = clipNorm
     }
 
+    /// Throws when a hyper-parameter is NaN, infinite or out of range (a NaN learning rate trained a model of NaN
+    /// weights and exited 0).
+    public func validate() throws(RestorationError) {
+        let weights: [(String, Float)] = [("adversarial weight", adversarialWeight), ("λ_r", lambdaR), ("λ_p", lambdaP), ("λ_w", lambdaW),
+                                          ("λ_s", lambdaS), ("λ_ssim", lambdaSSIM)]
+        for (name, value) in weights where !value.isFinite || value < 0 {
+            throw .invalidSetting("FE-Net training: the \(name) must be a finite number ≥ 0, got \(value)")
+        }
+        guard learningRate.isFinite, learningRate > 0, learningRate < 1 else {
+            throw .invalidSetting("FE-Net training: the learning rate must be a finite number in (0, 1), got \(learningRate)")
+        }
+        guard clipNorm.isFinite, clipNorm > 0 else { throw .invalidSetting("FE-Net training: the gradient clip must be finite and positive, got \(clipNorm)") }
+        guard steps >= 1, batch >= 1, warmupSteps >= 0 else { throw .invalidSetting("FE-Net training: steps, batch and warm-up must be positive") }
+    }
+
     /// The learning rate at `step`: constant, then a fifth of it for the last 20 % of the steps.
     public func learningRate(at step: Int) -> Float { step < steps * 8 / 10 ? learningRate : learningRate / 5 }
 }
@@ -151,6 +166,7 @@ public final class FENetTrainer {
     public private(set) var step = 0
 
     public init(config: FENetConfig = FENetConfig(), settings: FENetTrainingSettings) throws {
+        try settings.validate()
         generator = try FENet(config: config, seed: settings.seed)
         discriminator = FENetDiscriminator(audioInput: config.audioInput, seed: settings.seed &+ 1)
         self.settings = settings
@@ -198,6 +214,10 @@ public final class FENetTrainer {
             advValue = adv.value.scalar
             total = total + adv * settings.adversarialWeight
         }
+        // A non-finite loss stops training before it reaches the weights: the last checkpoint stays the last good one.
+        guard total.value.scalar.isFinite else {
+            throw RestorationError.nonFinite("the generator loss at step \(step + 1) is \(total.value.scalar); training stopped (the last checkpoint is kept)")
+        }
         tape.backward(total)
         GradientClipping.clipNorm(adamG.parameters, maxNorm: settings.clipNorm)
         adamG.update()
@@ -215,10 +235,16 @@ public final class FENetTrainer {
             let loss = real.bceWithLogitsLoss(dc(Tensor(shape: real.shape, repeating: 1)))
                 + fake.bceWithLogitsLoss(dc(Tensor(zeros: fake.shape)))
             dValue = loss.value.scalar
+            guard loss.value.scalar.isFinite else {
+                throw RestorationError.nonFinite("the discriminator loss at step \(step + 1) is \(loss.value.scalar); training stopped (the last checkpoint is kept)")
+            }
             dt.backward(loss)
             GradientClipping.clipNorm(adamD.parameters, maxNorm: settings.clipNorm)
             adamD.update()
             discriminator.zeroGrad()
+        }
+        if let bad = generator.firstNonFiniteParameter ?? discriminator.firstNonFiniteParameter {
+            throw RestorationError.nonFinite("weight \(bad) turned non-finite at step \(step + 1); training stopped (the last checkpoint is kept)")
         }
         step += 1
         return FENetStepLosses(total: total.value.scalar, reconstruction: lr.value.scalar, perceptual: lp.value.scalar,
@@ -284,10 +310,7 @@ public final class FENetTrainer {
         meta["adam.g.step"] = String(adamG.step)
         meta["adam.d.step"] = String(adamD.step)
         meta[FENet.configKey] = generator.config.json
-        let tmp = path + ".tmp"
-        try SafeTensors.write(tensors: tensors, metadata: meta, to: tmp)
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try SafeTensors.write(tensors: tensors, metadata: meta, to: path, reclaimable: true)
     }
 
     /// Restores a checkpoint written by `saveCheckpoint` and returns its metadata; throws `.invalidModel` when it does

@@ -57,6 +57,14 @@ struct AlignCommand: ParsableCommand {
         var seconds: Double
     }
 
+    func validate() throws {
+        if let slots, !(1...TruthFile.maxFrameCount).contains(slots) {
+            throw ValidationError("--slots must lie in 1…\(TruthFile.maxFrameCount), got \(slots)")
+        }
+        if let fps, !(fps.isFinite && fps > 0 && fps < 1000) { throw ValidationError("--fps must lie in (0, 1000), got \(fps)") }
+        guard (16...1024).contains(size) else { throw ValidationError("--size must lie in 16…1024, got \(size)") }
+    }
+
     func run() throws {
         Parallel.configureDefaultThreads()
         let clipAligner = try AlignerCatalog.make(aligner, locator: .forProcess(alignerModel: model))

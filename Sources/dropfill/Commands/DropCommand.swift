@@ -63,6 +63,9 @@ struct DropCommand: ParsableCommand {
     @Flag(help: "Print the truth file as JSON instead of a summary.")
     var json = false
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func validate() throws {
         guard rate > 0, rate < 1 else { throw ValidationError("--rate must lie strictly between 0 and 1, got \(rate)") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must be 0…51") }
@@ -70,6 +73,7 @@ struct DropCommand: ParsableCommand {
     }
 
     func run() throws {
+        try outputs.adopt(inputs: [input], outputs: [output, truth ?? TruthFile.defaultPath(forVideo: output)])
         let settings = DropSettings(model: model, rate: rate, seed: seed, burstLength: burstLength)
         let progress = Progress()
         let result = try FrameDropper.drop(input: input, output: output,

@@ -7,6 +7,7 @@ import Landmarks
 import Media
 import Metrics
 import Restoration
+import SafeOutput
 
 /// `dropfill evaluate`: drop frames, restore them with every method, score them against the truth.
 struct EvaluateCommand: ParsableCommand {
@@ -113,11 +114,14 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func validate() throws {
         guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
         if merge == nil && input == nil { throw ValidationError("give a clip or corpus folder, or --merge DIR") }
         guard rate > 0 && rate < 1 else { throw ValidationError("--rate must lie in (0, 1), got \(rate)") }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        guard seeds >= 1, seeds <= 1000 else { throw ValidationError("--seeds must lie in 1…1000, got \(seeds)") }
         guard ["truth", "auto"].contains(positions) else { throw ValidationError("--positions must be truth or auto") }
         guard ClipPreparation.Crop(rawValue: crop) != nil else { throw ValidationError("--crop must be face, center or none") }
         guard ["rgb", "luma"].contains(convention) else { throw ValidationError("--convention must be rgb or luma") }
@@ -125,6 +129,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let plan = try outputs.adopt(inputs: [input, manifest, alignerModel, models, merge], outputs: [csv, plot])
         let progress = ProgressLine()
         if let merge {
             let results = try EvaluationStore.merge(directory: URL(fileURLWithPath: merge))
@@ -134,6 +139,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard let input else { return }
         let corpus = try CorpusSelection.selectForProcess(path: input, manifest: manifest, split: split, seed: splitSeed)
+        for clip in corpus.clips { plan.addInput(clip.path) }
         let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
         // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
         let factory = RestorerFactory(locator: locator, wholeFrame: true)
@@ -181,7 +187,7 @@ struct EvaluateCommand: ParsableCommand {
     private func output(_ reports: [EvaluationReport], results: [[ClipResult]]) throws {
         if let csv {
             let text = EvaluationReport.csv(results.flatMap { $0 })
-            try Data(text.utf8).write(to: URL(fileURLWithPath: csv), options: .atomic)
+            try OutputFile.write(Data(text.utf8), to: csv)
         }
         if json {
             if reports.count == 1, let only = reports.first { try printJSON(only) } else { try printJSON(reports) }

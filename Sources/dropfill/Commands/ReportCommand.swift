@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Rating
+import SafeOutput
 
 /// `dropfill report`: MOS, DMOS and rater screening of a rating study, with CSV and sureal exports.
 struct ReportCommand: ParsableCommand {
@@ -46,9 +47,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Pearson screening flags raters whose r against the MOS is below this.")
     var pearsonThreshold: Double = 0.7
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func run() throws {
-        let s = try Study.load(path: study, requireClips: false)
         let path = db ?? RatingStore.defaultPath()
+        try outputs.adopt(inputs: [study, path, cache], outputs: [csv, surealMatrix, surealJson])
+        let s = try Study.load(path: study, requireClips: false)
         guard FileManager.default.fileExists(atPath: path) else { throw RatingError.noRatings("no database at \(path) (run `dropfill rate` first, or pass --db)") }
         let store = try RatingStore(path: path)
         let scores = try store.scores(study: s.name)
@@ -70,8 +75,6 @@ struct ReportCommand: ParsableCommand {
 
     func write(_ path: String?, _ text: () throws -> String) throws {
         guard let path else { return }
-        do { try text().write(toFile: path, atomically: true, encoding: .utf8) } catch let e as RatingError { throw e } catch {
-            throw RatingError.unwritable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        try OutputFile.write(Data(try text().utf8), to: path)
     }
 }

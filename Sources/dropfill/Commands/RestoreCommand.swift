@@ -67,6 +67,9 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of text.")
     var json = false
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must lie in 0…51") }
@@ -74,6 +77,8 @@ struct RestoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        let truthInput = ["auto", "timestamps", "aligner"].contains(positions) ? nil : positions
+        try outputs.adopt(inputs: [input, truthInput, alignerModel, models], outputs: [output])
         let progress = ProgressLine()
         let source: PositionSource = switch positions {
         case "auto": .auto

@@ -5,6 +5,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import Tensor
+import SafeOutput
 
 /// Set by SIGINT during `train-align`: the run writes its checkpoint and stops.
 nonisolated(unsafe) private var trainAlignInterrupted: sig_atomic_t = 0
@@ -78,6 +79,9 @@ struct TrainAlignCommand: ParsableCommand {
     @Flag(help: "Do not train: recalibrate the retrieval stage of the model already in --out (after the retrieval code changed) and save it there.")
     var calibrateOnly = false
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func validate() throws {
         guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
@@ -87,6 +91,10 @@ struct TrainAlignCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The model and its checkpoint are rewritten every epoch; resuming (or recalibrating) takes them over as they are.
+        let checkpointPath = out + ".checkpoint"
+        let taken = calibrateOnly ? [out] : (resume ? [out, checkpointPath].filter { FileManager.default.fileExists(atPath: $0) } : [])
+        try outputs.adopt(inputs: [corpus, manifest], outputs: [out, checkpointPath], resuming: taken)
         Parallel.configureDefaultThreads()
         let began = Date()
         var (path, manifestPath) = (corpus, manifest)
@@ -114,7 +122,7 @@ struct TrainAlignCommand: ParsableCommand {
                                                               rate: settings.validationRate, seeds: settings.validationSeeds, progress: log)
             log("calibration: \(calibration)")
             model.metadata["alinet.calibration_command"] = CommandLine.arguments.joined(separator: " ")
-            try model.save(to: out)
+            try model.save(to: out, reclaimable: true)
             print("recalibrated \(out)")
             return
         }
@@ -151,6 +159,7 @@ struct TrainAlignCommand: ParsableCommand {
             log(line)
         }
         signal(SIGINT, SIG_DFL)
+        TemporaryFiles.reinstallHandlers()
         if trainAlignInterrupted != 0 { throw ExitCode(130) }
         // The best epoch's model, calibrated.
         let model = try AliNetModel.load(path: out)
@@ -162,7 +171,7 @@ struct TrainAlignCommand: ParsableCommand {
             log("calibration: \(calibration)")
         }
         model.metadata["alinet.seconds_total_last_run"] = String(format: "%.0f", Date().timeIntervalSince(began))
-        try model.save(to: out)
+        try model.save(to: out, reclaimable: true)
         if !validation.isEmpty {
             for kind in AliNetRetrieval.allCases {
                 let v = try AlignmentTraining.bias(model: model, retrieval: kind, clips: validation,

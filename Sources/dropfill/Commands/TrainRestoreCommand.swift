@@ -93,13 +93,28 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads when OPENBLAS_NUM_THREADS is unset.")
     var threads: Int = 1
 
+    @OptionGroup(title: "Existing outputs")
+    var outputs: OutputOptions
+
     func validate() throws {
         guard ["train", "all"].contains(split) else { throw ValidationError("--split must be train or all") }
         guard size >= 32, size <= 512, size % 16 == 0 else { throw ValidationError("--size must be a multiple of 16 in 32…512") }
         guard batch >= 1, stepsPerEpoch >= 1, epochs >= 1, (steps ?? 1) >= 1 else { throw ValidationError("counts must be positive") }
+        guard batch <= 1024, stepsPerEpoch <= 10_000_000, epochs <= 1_000_000, (steps ?? 1) <= 100_000_000,
+              epochs.multipliedReportingOverflow(by: stepsPerEpoch).partialValue <= 100_000_000 else {
+            throw ValidationError("counts are too large: at most 100,000,000 steps of at most 1024 samples")
+        }
+        for (name, value) in [("--learning-rate", learningRate), ("--adversarial-weight", adversarialWeight), ("--lambda-p", lambdaP),
+                              ("--lambda-ssim", lambdaSsim)] where !value.isFinite || value < 0 {
+            throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
+        }
+        guard learningRate > 0, learningRate < 1 else { throw ValidationError("--learning-rate must lie in (0, 1), got \(learningRate)") }
     }
 
     func run() throws {
+        let ckptPath = checkpoint ?? out + ".ckpt"
+        try outputs.adopt(inputs: [corpus, manifest, from], outputs: [out, ckptPath],
+                          resuming: resume && FileManager.default.fileExists(atPath: ckptPath) ? [ckptPath] : [])
         BLASThreads.configure(fallback: threads)
         let began = Date()
         let total = steps ?? epochs * stepsPerEpoch
@@ -119,8 +134,10 @@ struct TrainRestoreCommand: ParsableCommand {
         let ckpt = checkpoint ?? out + ".ckpt"
         var lastValidation = (fenet: 0.0, blend: 0.0)
         var trainNames = trainSide.clips.map(\.relativePath), valNames = validationSide?.clips.map(\.relativePath) ?? []
+        var samplerState: UInt64?
         if resume, FileManager.default.fileExists(atPath: ckpt) {
             let meta = try trainer.loadCheckpoint(from: ckpt)
+            samplerState = meta[Self.samplerStateKey].flatMap { UInt64($0) }
             Progress.log("resuming from \(ckpt) at step \(trainer.step)")
             lastValidation = (Double(meta["fenet.validation_psnr_db"] ?? "") ?? 0, Double(meta["fenet.validation_blend_psnr_db"] ?? "") ?? 0)
             trainNames = meta["fenet.train_clips"].map { $0.components(separatedBy: ", ") } ?? trainNames
@@ -135,7 +152,7 @@ struct TrainRestoreCommand: ParsableCommand {
             trainNames = trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }
             valNames = valClips.map(\.name)
             lastValidation = try train(trainer, total: total, trainClips: trainClips, valClips: valClips, checkpoint: ckpt,
-                                       settings: settings, trainNames: trainNames)
+                                       settings: settings, trainNames: trainNames, samplerState: samplerState)
         }
         let metadata: [String: String] = [
             "fenet.command": CommandLine.arguments.joined(separator: " "),
@@ -157,9 +174,15 @@ struct TrainRestoreCommand: ParsableCommand {
         Progress.log("train-restore: wrote \(out) after \(trainer.step) steps (\(String(format: "%.0f", Date().timeIntervalSince(began))) s this run)")
     }
 
+    /// Checkpoint metadata holding the gap sampler's generator state, so that a resumed run draws the same batches
+    /// as an uninterrupted one (re-seeding it from the step made resumed weights differ by up to 0.073).
+    static let samplerStateKey = "fenet.sampler_state"
+
     /// The training loop: steps, progress lines, validation and a checkpoint every epoch; returns the last validation.
+    /// `samplerState` continues the batch sampler of the run that wrote the checkpoint.
     private func train(_ trainer: FENetTrainer, total: Int, trainClips: [FENetTrainingClip], valClips: [FENetTrainingClip],
-                       checkpoint ckpt: String, settings: FENetTrainingSettings, trainNames: [String]) throws -> (fenet: Double, blend: Double) {
+                       checkpoint ckpt: String, settings: FENetTrainingSettings, trainNames: [String],
+                       samplerState: UInt64?) throws -> (fenet: Double, blend: Double) {
         let sampler = FENetGapSampler(noAudio: noAudio)
         // A fixed validation set: 64 gaps of the validation clips (or of the training clips when there are none).
         var vg = SeededGenerator(seed: 12_345)
@@ -171,7 +194,7 @@ struct TrainRestoreCommand: ParsableCommand {
             try FENetBatch((0..<8).map { _ in valSampler.sample(valSource, using: &vg) }, width: size, height: size)
         }
         Progress.log("train-restore: \(trainer.generator.parameterCount) generator parameters, \(String(format: "%.3f", trainer.generator.gigaflopsPerFrame(size: 256))) GFLOP per 256² frame; \(total) steps of \(batch)")
-        var g = SeededGenerator(seed: seed &+ UInt64(trainer.step) &* 7919)
+        var g = SeededGenerator(seed: samplerState ?? (seed &+ UInt64(trainer.step) &* 7919))
         var recent: [FENetStepLosses] = []
         var lastValidation = (fenet: 0.0, blend: 0.0)
         let stepStart = trainer.step, t0 = Date()
@@ -201,6 +224,7 @@ struct TrainRestoreCommand: ParsableCommand {
                     "fenet.training": settingsJSON(settings), "fenet.train_clips": trainNames.joined(separator: ", "),
                     "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
                     "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
+                    Self.samplerStateKey: String(g.state),
                 ])
             }
         }
