@@ -67,6 +67,9 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of text.")
     var json = false
 
+    @Flag(help: "Re-encode the audio (mono AAC) instead of copying the input's audio stream untouched.")
+    var reencodeAudio = false
+
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must lie in 0…51") }
@@ -85,7 +88,7 @@ struct RestoreCommand: ParsableCommand {
         let factory = RestorerFactory(locator: locator, faceSize: faceSize, wholeFrame: wholeFrame)
         let (clipAligner, fallbackNote) = try AlignerCatalog.makeOrFallBack(aligner, locator: locator)
         if let fallbackNote { progress.note("note: \(fallbackNote)") }
-        let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf)
+        let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf, reencodeAudio: reencodeAudio)
         let clip = try DroppedClip.open(path: input, truthPath: options.truthPath, fps: fps,
                                         findFace: factory.usesFaceSquare(method) || clipAligner.usesContent) { progress.update($0) }
         let summary = try RestorePipeline.run(clip: clip, output: output, options: options, method: method, factory: factory,
