@@ -25,8 +25,8 @@ public enum FrameDropper {
     /// `TruthFile.defaultPath(forVideo: output)`).
     ///
     /// The input is decoded twice (once by `MediaInfo.probe` to count frames exactly, once to copy the survivors), so
-    /// memory stays bounded on long inputs. The audio is decoded at the source's own sample rate (mono) and written
-    /// complete as AAC. Frame i of the source (decode order) is position i in the truth file. With `.keep`, each
+    /// memory stays bounded on long inputs. The audio stream is copied untouched, packet by packet, keeping its offset to
+    /// the first video frame (re-encoded as mono AAC only when the output's container cannot hold its codec). Frame i of the source (decode order) is position i in the truth file. With `.keep`, each
     /// surviving frame is written at its own source time (rounded to the frame grid, relative to the first frame), which
     /// for a constant-rate source is slot i; a source that already lost frames keeps its own gaps too.
     /// `progress(done, total)` is called per frame.
@@ -44,11 +44,11 @@ public enum FrameDropper {
         let positions = DropSimulation.survivingPositions(mask)
         let rate = stream.frameRate.numerator > 0 && stream.frameRate.denominator > 0 ? stream.frameRate : Rational(25, 1)
         do {
-            let audio = info.audio == nil ? nil : try AudioDecoder.decode(path: input, sampleRate: info.audio?.sampleRate ?? AudioTrack.engineSampleRate)
+            let audio = info.audio == nil ? nil : AudioCopySource(path: input)
             let decoder = try VideoDecoder(path: input)
             let size = decoder.outputSize
             let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
-                                           options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, audio: audio),
+                                           options: EncodeOptions(frameRate: rate, crf: options.crf, preset: options.preset, copyAudio: audio),
                                            inputs: [input])
             var slot = 0, lastOutputSlot = -1
             var firstTime: Double?

@@ -10,23 +10,28 @@ public struct EncodeOptions: Sendable {
     public var crf: Int
     /// x264 preset (ultrafast … veryslow).
     public var preset: String
-    /// Audio to mux beside the video (AAC), or nil for a silent file.
+    /// Audio to encode beside the video (mono AAC), or nil for a silent file; ignored when `copyAudio` is set.
     public var audio: AudioTrack?
+    /// A file whose audio stream is copied into the output untouched (packets, codec parameters); when the container
+    /// cannot hold that codec, the audio is decoded and re-encoded as `audio` would be, and `VideoEncoder.notes` says so.
+    public var copyAudio: AudioCopySource?
     /// Keep full chroma (yuv444p) instead of yuv420p; forced on for odd sizes.
     public var fullChroma: Bool
 
-    public init(frameRate: Rational, crf: Int = 18, preset: String = "medium", audio: AudioTrack? = nil, fullChroma: Bool = false) {
+    public init(frameRate: Rational, crf: Int = 18, preset: String = "medium", audio: AudioTrack? = nil,
+                copyAudio: AudioCopySource? = nil, fullChroma: Bool = false) {
         self.frameRate = frameRate
         self.crf = crf
         self.preset = preset
         self.audio = audio
+        self.copyAudio = copyAudio
         self.fullChroma = fullChroma
     }
 }
 
-/// Writes RGB frames and a mono audio track to a video file (MP4: H.264 via libx264, AAC audio).
+/// Writes RGB frames to a video file (MP4: H.264 via libx264) with a source's audio copied untouched or a mono AAC track.
 ///
-/// Frames are encoded as they are appended (memory stays bounded). The file is an `OutputFile`: claimed against the
+/// Frames are encoded as they are appended and copied audio packets are read in step with them (memory stays bounded). The file is an `OutputFile`: claimed against the
 /// current `OutputPlan` before the encoder opens (an existing folder, an input or an existing file without `-y` is
 /// refused), written under a hidden temporary name and moved into place by `finish()`, so an interrupted run never
 /// leaves a half-written file at `path` nor a `.partial` file beside it.
@@ -34,9 +39,14 @@ public final class VideoEncoder {
     public let path: String
     public let width: Int
     public let height: Int
-    private let options: EncodeOptions
+    private var options: EncodeOptions
     private let file: OutputFile
     private var partialPath: String { file.temporaryPath }
+    /// What the encoder decided on the way that a user should hear of (one line each): an audio fallback.
+    public private(set) var notes: [String] = []
+    private var copier: AudioPacketCopier?
+    /// Seconds the video starts after the output's origin (the copied audio's lead over the video), in its time base.
+    private var videoLeadTicks: Int64 = 0
     private var output: UnsafeMutablePointer<AVFormatContext>?
     private var video: UnsafeMutablePointer<AVCodecContext>?
     private var audio: UnsafeMutablePointer<AVCodecContext>?
@@ -132,7 +142,20 @@ public final class VideoEncoder {
                                 Int32(SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP), nil, nil, nil)
         if scaler == nil { throw fail("no colour converter") }
 
-        // Audio: mono AAC at the track's own rate.
+        // Audio: the source's packets copied when the container holds their codec, else mono AAC at the track's own rate.
+        if let source = options.copyAudio {
+            options.audio = nil
+            if let copy = try AudioPacketCopier(source: source) {
+                if avformat_query_codec(oc.pointee.oformat, copy.codecID, FF_COMPLIANCE_NORMAL) == 0 {
+                    let container = String(cString: oc.pointee.oformat.pointee.name)
+                    notes.append("the \(container) container cannot hold \(copy.streamDescription) audio: re-encoded as mono AAC")
+                    options.audio = try AudioDecoder.decodeAtNativeRate(path: source.path)
+                } else {
+                    try copy.addStream(to: oc) { fail($0) }
+                    copier = copy
+                }
+            }
+        }
         if let track = options.audio, !track.samples.isEmpty {
             guard let aac = avcodec_find_encoder(AV_CODEC_ID_AAC) else { throw .unsupportedCodec("aac encoder") }
             guard let st = avformat_new_stream(oc, nil), let ac = avcodec_alloc_context3(aac) else { throw fail("out of memory") }
@@ -157,6 +180,9 @@ public final class VideoEncoder {
         if format.map({ String(cString: $0.pointee.name) }) == "mp4" { av_dict_set(&settings, "movflags", "+faststart", 0) }
         defer { av_dict_free(&settings) }
         try check(avformat_write_header(oc, &settings)) { fail($0) }
+        if let copier, copier.lead > 0 {
+            videoLeadTicks = av_rescale_q(Int64((copier.lead * 1_000_000).rounded()), AVRational(num: 1, den: 1_000_000), vs.pointee.time_base)
+        }
     }
 
     /// Closes everything; returns the first write error of the file (ENOSPC, short writes), if any.
@@ -179,6 +205,7 @@ public final class VideoEncoder {
         av_frame_free(&frame)
         av_frame_free(&audioFrame)
         av_packet_free(&packet)
+        copier = nil
         sws_freeContext(scaler)
         scaler = nil
         return status
@@ -229,6 +256,10 @@ public final class VideoEncoder {
     }
 
     private func writeAudio(until seconds: Double) throws(MediaError) {
+        if let copier, let oc = output {
+            try copier.write(until: seconds + copier.lead, shift: copier.lead, into: oc) { fail($0) }
+            return
+        }
         guard let ac = audio, let af = audioFrame, let track = options.audio else { return }
         let frameSize = ac.pointee.frame_size > 0 ? Int(ac.pointee.frame_size) : 1024
         let limit = min(track.samples.count, seconds.isInfinite ? track.samples.count : Int(seconds * Double(track.sampleRate)))
@@ -262,6 +293,10 @@ public final class VideoEncoder {
             if r == dropfill_averror_eagain() || r == dropfill_averror_eof() { return }
             try check(r) { fail($0) }
             av_packet_rescale_ts(pkt, cc.pointee.time_base, stream.pointee.time_base)
+            if stream == videoStream && videoLeadTicks != 0 {
+                if pkt.pointee.pts != dropfill_nopts_value() { pkt.pointee.pts += videoLeadTicks }
+                if pkt.pointee.dts != dropfill_nopts_value() { pkt.pointee.dts += videoLeadTicks }
+            }
             pkt.pointee.stream_index = stream.pointee.index
             try checkWrite(av_interleaved_write_frame(oc, pkt))
         }

@@ -15,6 +15,8 @@ public struct RestoreOptions: Sendable {
     public var framesDirectory: String?
     public var crf: Int
     public var preset: String
+    /// Decode the source's audio and re-encode it (mono AAC at its own rate) instead of copying its packets untouched.
+    public var reencodeAudio: Bool
     /// The truth file of `.truthFile` positions.
     public var truthPath: String? {
         if case let .truthFile(path) = positions { return path }
@@ -22,12 +24,13 @@ public struct RestoreOptions: Sendable {
     }
 
     public init(positions: PositionSource = .auto, frameRate: Double? = nil, framesDirectory: String? = nil,
-                crf: Int = 18, preset: String = "medium") {
+                crf: Int = 18, preset: String = "medium", reencodeAudio: Bool = false) {
         self.positions = positions
         self.frameRate = frameRate
         self.framesDirectory = framesDirectory
         self.crf = crf
         self.preset = preset
+        self.reencodeAudio = reencodeAudio
     }
 }
 
@@ -51,7 +54,8 @@ public struct RestoreSummary: Sendable, Codable {
     /// Wall-clock seconds of the whole run, and of restoration alone.
     public var seconds: Double
     public var restoreSeconds: Double
-    /// Times the input's video and audio streams were decoded (the decode plan: 2 or 3 video passes, 2 audio).
+    /// Times the input's video and audio streams were decoded (the decode plan: 2 or 3 video passes, 1 audio — the
+    /// 16 kHz features; the audio written out is copied, or decoded a second time with `reencodeAudio`).
     public var videoDecodes: Int
     public var audioDecodes: Int
     /// Peak resident memory of the process when the job ended, MiB.
@@ -63,8 +67,9 @@ public struct RestoreSummary: Sendable, Codable {
 ///
 /// The decode plan of `DroppedClip` keeps memory bounded by a gap's worth of frames: pass 1 reads timestamps, the
 /// face box and the audio, pass 2 (only for an aligner that reads pictures) the survivors' small features, and pass 3
-/// here restores gap by gap and encodes as it goes. The output has the slot grid's rate and the complete audio
-/// (mono AAC at the source's rate).
+/// here restores gap by gap and encodes as it goes. The output has the slot grid's rate and the source's audio stream
+/// copied untouched, packet by packet in step with the video, its offset to the first survivor kept (re-encoded as
+/// mono AAC at the source's rate on request or when the container cannot hold the codec).
 public enum RestorePipeline {
     /// Runs the job on `clip` (opened by `DroppedClip.open`) with the restorer `factory` makes for `method`;
     /// `aligner` places the frames when the positions do not come from timestamps or a truth file.
@@ -102,11 +107,14 @@ public enum RestorePipeline {
 
         // Pass 3: restore gap by gap, encode as we go.
         let context = GapContext(frameRate: fps, slotCount: n, slotFeatures: try clip.audio.restorationRows())
-        let sourceAudio = try audioAtSourceRate(input)
+        let sourceAudio = options.reencodeAudio ? try audioAtSourceRate(input) : nil
+        // Slot 0 is the first survivor's time (the timestamp estimator's origin): the copied audio keeps its offset to it.
+        let copy = options.reencodeAudio ? nil : AudioCopySource(path: input, videoOrigin: clip.hasTimestamps ? clip.timestamps.first : nil)
         let decoder = try VideoDecoder(path: input)
         let size = decoder.outputSize
         let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
-                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio),
+                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset,
+                                                              audio: sourceAudio, copyAudio: copy),
                                        inputs: [input])
         if let dir = options.framesDirectory {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
@@ -142,6 +150,7 @@ public enum RestorePipeline {
             for g in try restorer.fillGap(left: last, right: nil, slots: Array((last.slot + 1)..<n), context: context) { try emit(g) }
         }
         try encoder.finish()
+        notes.append(contentsOf: encoder.notes)
         let heldStart = positions.first ?? 0, heldEnd = n - 1 - (positions.last ?? (n - 1))
         if heldStart > 0 { notes.append("\(heldStart) frame(s) before the first surviving frame were held (nothing to interpolate from)") }
         if heldEnd > 0 { notes.append("\(heldEnd) frame(s) after the last surviving frame were held (nothing to interpolate from)") }

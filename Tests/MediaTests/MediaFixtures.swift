@@ -62,25 +62,10 @@ enum MediaFixtures {
     }
 
     /// Runs an installed tool and returns its stdout as text; nil when the tool is missing.
-    static func run(_ tool: String, _ arguments: [String]) throws -> String? {
-        try runData(tool, arguments).map { String(decoding: $0, as: UTF8.self) }
-    }
+    static func run(_ tool: String, _ arguments: [String]) throws -> String? { try ExternalTool.run(tool, arguments) }
 
     /// Runs an installed tool and returns its raw stdout; nil when the tool is missing.
-    static func runData(_ tool: String, _ arguments: [String]) throws -> Data? {
-        guard let exe = ["/usr/bin/\(tool)", "/usr/local/bin/\(tool)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
-        else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return data
-    }
+    static func runData(_ tool: String, _ arguments: [String]) throws -> Data? { try ExternalTool.runData(tool, arguments) }
 
     /// Byte count of a tool's stdout (for `ffmpeg -f f32le -`), nil when the tool is missing.
     static func outputByteCount(_ tool: String, _ arguments: [String]) throws -> Int? {

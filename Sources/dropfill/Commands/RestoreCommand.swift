@@ -69,6 +69,8 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup(title: "Existing outputs")
     var outputs: OutputOptions
+    @Flag(help: "Re-encode the audio (mono AAC) instead of copying the input's audio stream untouched.")
+    var reencodeAudio = false
 
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }
@@ -90,7 +92,7 @@ struct RestoreCommand: ParsableCommand {
         let factory = RestorerFactory(locator: locator, faceSize: faceSize, wholeFrame: wholeFrame)
         let (clipAligner, fallbackNote) = try AlignerCatalog.makeOrFallBack(aligner, locator: locator)
         if let fallbackNote { progress.note("note: \(fallbackNote)") }
-        let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf)
+        let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf, reencodeAudio: reencodeAudio)
         let clip = try DroppedClip.open(path: input, truthPath: options.truthPath, fps: fps,
                                         findFace: factory.usesFaceSquare(method) || clipAligner.usesContent) { progress.update($0) }
         let summary = try RestorePipeline.run(clip: clip, output: output, options: options, method: method, factory: factory,
