@@ -197,7 +197,7 @@ public enum EngineAdapters {
                                            positions: Dictionary(results.map { ($0.name, $0.predicted) }, uniquingKeysWith: { a, _ in a }))
         return try InspectorSession(clipName: name, fps: fps, n: n, k: k, distance: d, distanceLabel: label,
                                     truePositions: truthPositions, alignments: results, methods: restorers.map(\.name),
-                                    frames: provider, notes: notes)
+                                    frames: provider, notes: notes).withAudioEnergy(audio)
     }
 
     /// The shipped Ali-Net model and the survivors' 256² face crops, or nil (with a note) when there is no model.

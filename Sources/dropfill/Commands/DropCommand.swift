@@ -28,7 +28,8 @@ struct DropCommand: ParsableCommand {
 
             Examples:
               dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87
-              dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87 --model burst --burst-length 12 --seed 3
+              dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87 --model burst \\
+                  --burst-length 12 --seed 3
               dropfill drop clip.mp4 -o vfr.mp4 --rate 0.5 --timestamps keep --json
             """
     )

@@ -145,7 +145,8 @@ struct EvaluateCommand: ParsableCommand {
                 drop: DropSettings(model: model, rate: r, seed: seed, burstLength: burstLength), seeds: seeds,
                 preparation: ClipPreparation(crop: ClipPreparation.Crop(rawValue: crop) ?? .face, size: size, maxFrames: maxFrames),
                 convention: MetricConvention(color: convention == "luma" ? .lumaBT601 : .rgb, roundTo8Bit: !noRounding),
-                positions: positions == "truth" ? "truth" : aligner + (alignerModel.map { "@" + $0 } ?? ""))
+                positions: positions == "truth" ? "truth"
+                    : (clipAligner.map(AlignerNames.label(of:)) ?? aligner) + (alignerModel.map { " @" + $0 } ?? ""))
             let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
                                modelFiles: modelFingerprints(restorers: restorers.map(\.name)))
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }

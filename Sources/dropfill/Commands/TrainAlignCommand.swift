@@ -17,7 +17,8 @@ struct TrainAlignCommand: ParsableCommand {
             a square face crop per clip (--size), a grey mouth crop per frame, MFCC segments per frame slot. Training draws minibatches of frames: anchor = the mouth crop, positive = its own slot's audio segment, negatives = a segment of the same clip's shuffled audio (the paper's interfering audio) and a segment 1–5 slots away (hard negatives for fine timing). After every epoch: the validation split's Ali_b (posterior median on column-normalised distances, drop rate 0.87, 5 drop seeds), a checkpoint (MODEL.checkpoint) and, when validation improved, the model file. At the end the retrieval stage is calibrated on the training and validation clips (threshold β, continuity line and weight) and stored in the model file. Ctrl-C writes the checkpoint and stops; --resume continues from it.
 
             Examples:
-              dropfill train-align SampleData/corpora/av.tsv --epochs 40 --out alinet.safetensors
+              dropfill train-align SampleData/corpora/av.tsv --epochs 40 \\
+                  --out alinet.safetensors
               OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data --manifest av.tsv --resume --out alinet.safetensors
             """
     )

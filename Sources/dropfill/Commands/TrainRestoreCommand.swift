@@ -13,10 +13,14 @@ struct TrainRestoreCommand: ParsableCommand {
             Samples gaps the way frame loss makes them (gap lengths geometric with survival 0.13, capped at 15) from the train side of the person-disjoint split (the same split `evaluate --split test` scores), trains the generator on Eqs. 15–19 and, after a reconstruction-only warm-up, adversarially with the audio-conditioned discriminator of Eq. 20. Every epoch prints the validation PSNR (validation split) beside the linear blend's. A checkpoint (--checkpoint, default OUT.ckpt) is written every epoch; --resume continues from it. At the end the generator is written to --out with the command, data, held-out clips, steps and time in its metadata. Clips under --visual-only folders train the visual path only (their audio is marked absent).
 
             Examples:
-              dropfill train-restore ../shared/data --size 128 --steps 3000 --out SampleData/models/fenet.safetensors
-              dropfill train-restore ../shared/data --no-audio --out SampleData/models/fenet-noaudio.safetensors
+              dropfill train-restore ../shared/data --size 128 --steps 3000 \\
+                  --out SampleData/models/fenet.safetensors
+              dropfill train-restore ../shared/data --no-audio \\
+                  --out SampleData/models/fenet-noaudio.safetensors
               dropfill train-restore ../shared/data --resume --out fenet.safetensors
-              dropfill train-restore ../shared/data --from SampleData/models/fenet.safetensors --steps 2000 --out fenet-ft.safetensors
+              dropfill train-restore ../shared/data \\
+                  --from SampleData/models/fenet.safetensors --steps 2000 \\
+                  --out fenet-ft.safetensors
             """
     )
 
