@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
-        .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
+        .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "DropfillTestSupport"]),
     ]
 )

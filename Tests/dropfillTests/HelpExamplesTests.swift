@@ -1,5 +1,6 @@
 import DropfillTestSupport
 import Foundation
+import Rating
 import Testing
 
 /// Every example `dropfill … --help` prints runs as printed, on the bundled sample, in a scratch folder laid out the
@@ -92,7 +93,29 @@ import Testing
         let clips = (study["clips"] as? [String] ?? []).map { studyURL.deletingLastPathComponent().appendingPathComponent($0).standardizedFileURL.path }
         study["clips"] = clips
         try JSONSerialization.data(withJSONObject: study).write(to: work.appendingPathComponent("study.json"))
+        // `report` reads what `rate` sessions stored: two raters' scores of every stimulus, in the default database
+        // (for the bundled study) and in ratings.sqlite (for study.json), as sessions would have left them.
+        try storeRatings(study: Study.load(path: studyURL.path, requireClips: false), database: work.path + "/.data/dropfill/ratings.sqlite")
+        try storeRatings(study: Study.load(path: work.appendingPathComponent("study.json").path, requireClips: false),
+                         database: work.path + "/ratings.sqlite")
         return work.path
+    }
+
+    /// Two raters who scored every trial of `study` (score = 3 + position mod 7, the reference 9).
+    static func storeRatings(study: Study, database: String) throws {
+        let store = try RatingStore(path: database)
+        let info = SessionInfo(terminalColumns: 80, terminalRows: 24, graphics: "ascii", audio: false, softwareVersion: "test")
+        for (n, rater) in ["alice", "bob"].enumerated() {
+            let record = try store.rater(rater, study: study, newSeed: UInt64(n + 1))
+            let session = try store.startSession(raterKey: record.key, info: info)
+            for t in record.order {
+                let v = t.stimulus.isReference ? 9 : 3 + (t.position + n) % 7
+                try store.save(CompletedRating(raterKey: record.key, sessionKey: session, position: t.position, stimulus: t.stimulus,
+                                               training: t.training, scores: study.attributes.map { _ in v }, shownAt: Date(),
+                                               answeredAt: Date(), decisionMilliseconds: 1000, replays: 0),
+                               attributes: study.attributes, info: info)
+            }
+        }
     }
 
     /// Runs `example` through bash in `dir` (pipes and redirections as printed), the binary first on PATH.
