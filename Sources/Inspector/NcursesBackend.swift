@@ -147,7 +147,12 @@ public final class NcursesBackend: TerminalBackend {
         // Rows under images that went away (or changed) must be repainted by ncurses to erase their pixels.
         let current = Set(buffer.images)
         var dirtyRows = IndexSet()
+        // A sixel replaced by another of the same rectangle (the next frame of a playback) is painted over by it:
+        // erasing it first would leave the screen blank while the next one is encoded, which at a playback's pace
+        // is nearly always.
+        let replacedInPlace = Set(current.filter { $0.kind == .sixel }.map(\.rect))
         for old in lastImages where !current.contains(old) {
+            if old.kind == .sixel && replacedInPlace.contains(old.rect) { continue }
             dirtyRows.insert(integersIn: old.rect.y..<min(buffer.height, old.rect.maxY))
         }
         // Rows ncurses will send something for: there it may rewrite unchanged cells too (cheaper than moving the

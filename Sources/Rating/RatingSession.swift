@@ -182,6 +182,8 @@ public struct RatingSession {
         guard phase == .playing, let media else { return [] }
         let due = step ? frame + 1 : Int((now.timeIntervalSince(playStartedAt ?? now) * max(1, media.fps)).rounded(.down))
         if due >= media.frames.count {
+            // Frames after the last one shown whose time passed too count as dropped.
+            if !step { playback.dropped += max(0, media.frames.count - 1 - frame) }
             phase = .scoring
             playbackEndedAt = now
             typing = false
