@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "DropfillTestSupport"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "DropfillTestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "DropfillTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "Training", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DropfillTestSupport"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
