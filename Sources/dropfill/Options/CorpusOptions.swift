@@ -40,7 +40,11 @@ struct CorpusOptions<Role: CorpusRole>: ParsableArguments {
     var size: Int = Role.size
 
     /// The clips of `part` (default: `--split`) of the corpus at `path`; `manifest` overrides `--manifest`.
+    /// A folder scan's skipped files are noted in one line on stderr.
     func select(_ path: String, part: CorpusPart? = nil, manifest: String? = nil) throws -> Corpus {
-        try CorpusSelection.select(path: path, manifest: manifest ?? self.manifest, split: (part ?? split).rawValue, seed: splitSeed)
+        let corpus = try CorpusSelection.select(path: path, manifest: manifest ?? self.manifest, split: (part ?? split).rawValue,
+                                                seed: splitSeed)
+        if !corpus.skipped.isEmpty && part == nil { ProgressLine().note("note: " + Corpus.skippedNote(corpus.skipped)) }
+        return corpus
     }
 }
