@@ -24,29 +24,29 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
 
-        // MARK: - Engine
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
-        .target(name: "Media", dependencies: ["CFFmpeg"]),
-        .target(name: "Metrics", swiftSettings: hotLoops),
-        .target(name: "Features", swiftSettings: hotLoops),
-        .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Corpus", dependencies: ["Media", "Tensor"], swiftSettings: hotLoops),
+        // MARK: - Engine (each module's README.md says what lives there; it is documentation, not a resource)
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Media", dependencies: ["CFFmpeg"], exclude: ["README.md"]),
+        .target(name: "Metrics", exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Features", exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Corpus", dependencies: ["Media", "Tensor"], exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Pipeline", dependencies: ["Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Evaluation", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Training", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Restoration"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
 
         // MARK: - Faces
-        .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
-        .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"], exclude: ["README.md"]),
+        .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .executableTarget(name: "dropfill", dependencies: [
             "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training",
             "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
 
         // MARK: - Tests (one target per module, and what the end-to-end tests share)
         .target(name: "DropfillTestSupport", dependencies: ["Corpus", "Media", "Tensor"], path: "Tests/DropfillTestSupport"),
