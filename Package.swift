@@ -54,13 +54,13 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "DropfillTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "DropfillTestSupport"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Features", "DropfillTestSupport"]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "DropfillTestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "Training", "DropfillTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "Training", "Alignment", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DropfillTestSupport"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
-        .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
+        .testTarget(name: "RatingTests", dependencies: ["Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
     ]
 )

@@ -81,8 +81,9 @@ public struct Evaluator: Sendable {
         let survivorsFrames = truth.map { clip.frames[$0] }
         var positions = truth
         var bias: PositionBias?
+        let audio = clip.slotAudio()
         if let aligner {
-            let estimate = try aligner.align(survivors: survivorsFrames, slotCount: n, clip: clip)
+            let estimate = try aligner.align(survivors: survivorsFrames, slotCount: n, fps: clip.frameRate.value, audio: audio)
             bias = try PositionBias(predicted: estimate.positions, truth: truth)
             positions = estimate.monotone(slotCount: n)
         }
@@ -90,7 +91,7 @@ public struct Evaluator: Sendable {
         let dropped = (0..<n).filter { !mask[$0] }
         let speechSlots = Set(SpeechActivity.speechSlots(audio: clip.audio, fps: clip.frameRate.value, slotCount: n))
         let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
-        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try slotFeatures(clip, slotCount: n))
+        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try audio.restorationRows())
 
         var scores: [MethodScore] = []
         for restorer in restorers {
@@ -117,13 +118,6 @@ public struct Evaluator: Sendable {
             })
         }
         return try results.values()
-    }
-
-    /// The audio segments of every slot (MFCC, 5-segment context) for audio-driven restorers; nil without audio.
-    private func slotFeatures(_ clip: PreparedClip, slotCount: Int) throws -> FeatureMatrix? {
-        guard let audio = clip.audio, audio.samples.count >= 400 else { return nil }
-        let features = try AudioFeatures.compute(samples: audio.samples, settings: .mfcc)
-        return try SlotFeatures.make(features: features, fps: clip.frameRate.value, slotCount: slotCount)
     }
 }
 

@@ -13,8 +13,7 @@ import Media
 /// - `aligner`: the best of them on the held-out calibration persons, as recorded in the model file
 ///   (`AliNetCalibration.best`; `dp-prior` when the file does not say).
 ///
-/// The model is the file given, else `SampleData/models/alinet.safetensors` found beside the executable's checkout
-/// (or under the current directory).
+/// The model is the one `ModelLocator` finds: the file given, else `alinet.safetensors` in its search folders.
 public enum AlignerCatalog {
     /// Aligners available without a model file.
     public static let modelFree = [EstimatorKind.uniform.rawValue, EstimatorKind.timestamps.rawValue, "visual"]
@@ -25,27 +24,8 @@ public enum AlignerCatalog {
     /// Where the shipped model lives inside a checkout.
     public static let shippedModel = "SampleData/models/alinet.safetensors"
 
-    /// The shipped model: searched upwards from the executable's folder, then from the current directory.
-    public static func defaultModelPath() -> String? {
-        let fm = FileManager.default
-        var starts: [URL] = []
-        if let exe = Bundle.main.executableURL { starts.append(exe.resolvingSymlinksInPath().deletingLastPathComponent()) }
-        starts.append(URL(fileURLWithPath: fm.currentDirectoryPath))
-        for start in starts {
-            var dir = start.standardizedFileURL
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent(shippedModel).path
-                if fm.fileExists(atPath: candidate) { return candidate }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        return nil
-    }
-
-    /// The aligner called `name`; Ali-Net aligners read `model` (default: the shipped model).
-    public static func make(_ name: String, model: String? = nil) throws -> any ClipAligner {
+    /// The aligner called `name`; Ali-Net aligners read the model `locator` finds.
+    public static func make(_ name: String, locator: ModelLocator) throws -> any ClipAligner {
         switch name {
         case EstimatorKind.uniform.rawValue: return UniformClipAligner()
         case EstimatorKind.timestamps.rawValue: return TimestampClipAligner()
@@ -55,24 +35,21 @@ public enum AlignerCatalog {
         guard name == "aligner" || AliNetRetrieval(rawValue: name) != nil else {
             throw CorpusError.invalidSetting("unknown aligner '\(name)' (available: \(all.joined(separator: ", ")))")
         }
-        guard let path = model ?? defaultModelPath() else {
-            throw CorpusError.notFound("\(shippedModel) (the Ali-Net model for '\(name)'; give one with --model)")
+        guard let path = locator.alignerModelPath() else {
+            throw CorpusError.notFound("\(shippedModel) (the Ali-Net model for '\(name)'; give one with --aligner-model)")
         }
         let loaded = try AliNetModel.load(path: path)
         let retrieval = AliNetRetrieval(rawValue: name) ?? loaded.calibration.best ?? .dpPrior
         return AliNetClipAligner(model: loaded, retrieval: retrieval, name: name)
     }
-}
 
-/// Positions from the survivors' own timestamps (`timestamps`): only for files whose timestamps were kept.
-public struct TimestampClipAligner: ClipAligner {
-    public let name = EstimatorKind.timestamps.rawValue
-    public init() {}
-
-    public func align(survivors: [VideoFrame], slotCount: Int, clip: PreparedClip) throws -> PositionEstimate {
-        let ts = survivors.compactMap(\.timestamp)
-        guard ts.count == survivors.count else { throw AlignmentError.missingInput("a surviving frame has no timestamp") }
-        return try TimestampEstimator().estimate(AlignmentInput(frameCount: survivors.count, slotCount: slotCount, timestamps: ts,
-                                                                fps: clip.frameRate.value, startTime: 0))
+    /// `make(name, locator:)`, except that the default `aligner` without a model file becomes `visual` (the picture
+    /// change between survivors), with the note saying so: what `restore`, `align` and the inspector do by default.
+    public static func makeOrFallBack(_ name: String, locator: ModelLocator) throws -> (aligner: any ClipAligner, note: String?) {
+        do {
+            return (try make(name, locator: locator), nil)
+        } catch where name == "aligner" && locator.alignerModel == nil {
+            return (VisualClipAligner(), "no Ali-Net model found (\(error)); positions are estimated by visual (the picture change between survivors)")
+        }
     }
 }

@@ -87,12 +87,8 @@ public struct PreparedClip: Sendable {
     }
 
     /// The clip's 16 kHz audio, or nil when it has no audio stream.
-    static func optionalAudio(_ path: String) throws -> AudioTrack? {
-        do {
-            return try AudioDecoder.decode(path: path)
-        } catch let error {
-            if case .noAudioStream = error { return nil }
-            throw error
-        }
-    }
+    static func optionalAudio(_ path: String) throws -> AudioTrack? { try SlotAudio.decodeTrack(path: path) }
+
+    /// The clip's audio on its slot grid (frame i = slot i).
+    public func slotAudio() -> SlotAudio { SlotAudio(track: audio, fps: frameRate.value, slotCount: frames.count) }
 }

@@ -12,12 +12,10 @@ extension AlignmentTraining {
     public static func trainingClip(_ prepared: PreparedClip, configuration: AliNetConfiguration,
                                     seed: UInt64 = 0) throws -> AliNetTrainingClip {
         let n = prepared.frames.count
-        let segments = try AliNetClipInputs.segments(prepared.audio, fps: prepared.frameRate.value, slotCount: n,
-                                                     configuration: configuration)
-        let mouths = try AliNetClipInputs.mouths(prepared.frames, configuration: configuration)
-        let thumbnails = try prepared.frames.map { try VisualChange.thumbnail(rgb: $0.rgb, width: $0.width, height: $0.height) }
-        return try AliNetTrainingClip(name: prepared.clip.relativePath, mouths: mouths, segments: segments, count: n,
-                                      configuration: configuration, thumbnails: thumbnails, seed: seed)
+        let segments = try prepared.slotAudio().aliNetSegments(configuration)
+        let features = try SurvivorFeatureExtractor(thumbnails: true, mouth: configuration).features(of: prepared.frames)
+        return try AliNetTrainingClip(name: prepared.clip.relativePath, mouths: features.mouths ?? [], segments: segments, count: n,
+                                      configuration: configuration, thumbnails: features.thumbnails ?? [], seed: seed)
     }
 
     /// Decodes and prepares every clip (face crop, mouth crops, slot segments).

@@ -19,10 +19,8 @@ public enum RestorationTraining {
                 let prepared = try PreparedClip.load(clip, preparation: ClipPreparation(crop: .face, size: size, maxFrames: maxFrames))
                 let audioAllowed = !noAudio && !visualOnly.contains { clip.relativePath.hasPrefix($0) }
                 var audio: FENetAudio?
-                if audioAllowed, let track = prepared.audio, track.samples.count >= 400 {
-                    let features = try AudioFeatures.compute(samples: track.samples, settings: .mfcc)
-                    audio = FENetAudio(try SlotFeatures.make(features: features, fps: prepared.frameRate.value,
-                                                             slotCount: prepared.frames.count))
+                if audioAllowed, let rows = try prepared.slotAudio().restorationRows() {
+                    audio = FENetAudio(rows)
                 }
                 out.append(try FENetTrainingClip(name: clip.relativePath, frames: prepared.frames, audio: audio))
                 progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): \(prepared.frames.count) frames, audio \(audio == nil ? "absent" : "used")")

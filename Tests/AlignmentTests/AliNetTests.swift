@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Tensor
 import DropfillTestSupport
@@ -76,7 +77,8 @@ import Testing
     @Test func badInputsAreTypedErrors() throws {
         #expect(throws: AlignmentError.self) { try AliNetInputs.mouth(rgb: [1, 2, 3], width: 2, height: 2, configuration: Self.config) }
         #expect(throws: AlignmentError.self) {
-            try AliNetInputs.segments(samples: [Float](repeating: 0, count: 100), fps: 25, slotCount: 3, configuration: Self.config)
+            try AliNetInputs.segments(features: try FeatureMatrix(rows: 4, columns: 5, values: [Float](repeating: 0, count: 20), step: 0.01, firstCentre: 0.0125, duration: 0.05),
+                                      fps: 25, slotCount: 3, configuration: Self.config)
         }
         var bad = Self.config
         bad.videoChannels = []
@@ -85,7 +87,8 @@ import Testing
 
     @Test func segmentsHaveOneRowPerSlotAndAreNormalised() throws {
         let samples = (0..<16_000).map { i in Float(sin(Double(i) * 0.05) * (0.2 + 0.2 * sin(Double(i) / 2000))) }
-        let s = try AliNetInputs.segments(samples: samples, fps: 25, slotCount: 25, configuration: Self.config)
+        let features = try AudioFeatures.compute(samples: samples, settings: AliNetInputs.featureSettings(Self.config))
+        let s = try AliNetInputs.segments(features: features, fps: 25, slotCount: 25, configuration: Self.config)
         #expect(s.count == 25 * Self.config.segmentSize)
         #expect(s.allSatisfy { $0.isFinite })
         #expect(s.contains { abs($0) > 0.1 })

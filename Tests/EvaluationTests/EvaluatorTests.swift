@@ -23,7 +23,7 @@ import Restoration
     @Test func holdScoresLowestOnAClipWithMotion() throws {
         let dir = try Self.scratch()
         let clip = try PreparedClip.load(try Self.movingClip(in: dir), preparation: Self.settings.preparation)
-        let evaluator = Evaluator(settings: Self.settings, restorers: try RestorerCatalog.make(list: "hold,blend,minterpolate"))
+        let evaluator = Evaluator(settings: Self.settings, restorers: try RestorerCatalog.names(list: "hold,blend,minterpolate").map { try RestorerCatalog.make($0, modelPath: nil) })
         let result = try evaluator.evaluate(clip, seed: 1)
         let psnr = Dictionary(uniqueKeysWithValues: result.methods.map { ($0.method, $0.all.psnr) })
         #expect(result.methods.map(\.method) == ["hold", "blend", "minterpolate"])

@@ -83,7 +83,8 @@ import Corpus
         let mask = try DropSimulation.keepMask(frameCount: test.frames.count, settings: DropSettings(rate: 0.8, seed: 0))
         let truth = DropSimulation.survivingPositions(mask)
         let aligner = AliNetClipAligner(model: model, retrieval: .dp)
-        let estimate = try aligner.align(survivors: truth.map { test.frames[$0] }, slotCount: test.frames.count, clip: test)
+        let estimate = try aligner.align(survivors: truth.map { test.frames[$0] }, slotCount: test.frames.count,
+                                         fps: test.frameRate.value, audio: test.slotAudio())
         #expect(estimate.positions.count == truth.count)
         #expect(estimate.isStrictlyIncreasing)
         #expect(estimate.estimator == "dp")
@@ -142,17 +143,17 @@ import Corpus
 
     @Test func catalogKnowsEveryNameAndRefusesUnknownOnes() throws {
         #expect(AlignerCatalog.all.contains("visual"))
-        #expect(try AlignerCatalog.make("visual").name == "visual")
+        #expect(try AlignerCatalog.make("visual", locator: ModelLocator()).name == "visual")
         #expect(AlignerCatalog.all.contains("aligner"))
         #expect(AlignerCatalog.all.contains("dp-prior"))
-        #expect(try AlignerCatalog.make("uniform").name == "uniform")
-        #expect(throws: CorpusError.self) { try AlignerCatalog.make("nonsense") }
+        #expect(try AlignerCatalog.make("uniform", locator: ModelLocator()).name == "uniform")
+        #expect(throws: CorpusError.self) { try AlignerCatalog.make("nonsense", locator: ModelLocator()) }
         let dir = try Self.scratch()
         let path = dir.appendingPathComponent("m.safetensors").path
         try AliNetModel(network: try AliNet(configuration: Self.config)).save(to: path)
-        let a = try AlignerCatalog.make("dp", model: path)
+        let a = try AlignerCatalog.make("dp", locator: ModelLocator(alignerModel: path))
         #expect(a.name == "dp")
-        #expect(throws: (any Error).self) { try AlignerCatalog.make("dp", model: dir.appendingPathComponent("missing").path) }
+        #expect(throws: (any Error).self) { try AlignerCatalog.make("dp", locator: ModelLocator(alignerModel: dir.appendingPathComponent("missing").path)) }
     }
 
     // MARK: - Input checks of dropped clips
@@ -166,30 +167,34 @@ import Corpus
         try encoder.finish()
     }
 
-    @Test func droppedClipWithoutAudioIsATypedError() throws {
+    @Test func droppedClipWithoutAudioAlignsByPictureButNotByAliNet() throws {
         let path = try Self.scratch().appendingPathComponent("silent.mp4").path
         try Self.writeVideo(path, frames: 10, audioSeconds: nil)
-        #expect { try DroppedClip.load(path: path, preparation: ClipPreparation(crop: .none, size: 64)) } throws: { e in
+        let clip = try DroppedClip.open(path: path)
+        #expect(clip.audio.track == nil && clip.slotCount == 10)
+        let aliNet = AliNetClipAligner(model: AliNetModel(network: try AliNet(configuration: Self.config)), retrieval: .dp)
+        #expect { try clip.align(with: aliNet) } throws: { e in
             if case AlignmentError.missingInput = e { return true } else { return false }
         }
     }
 
-    @Test func audioShorterThanTheVideoIsATypedError() throws {
+    @Test func audioShorterThanTheVideoTakesTheSlotsFromTheVideo() throws {
         let path = try Self.scratch().appendingPathComponent("short.mp4").path
         try Self.writeVideo(path, frames: 40, audioSeconds: 0.5)
-        #expect { try DroppedClip.load(path: path, preparation: ClipPreparation(crop: .none, size: 64)) } throws: { e in
-            if case AlignmentError.audioShorterThanVideo = e { return true } else { return false }
-        }
+        let clip = try DroppedClip.open(path: path)
+        #expect(clip.grid.audioSlots == 12 || clip.grid.audioSlots == 13)
+        #expect(clip.slotCount == 40)
+        #expect(try clip.positions(.auto, aligner: UniformClipAligner()).positions == Array(0..<40))
     }
 
     @Test func moreSurvivorsThanSlotsIsATypedError() throws {
         let path = try Self.scratch().appendingPathComponent("many.mp4").path
         try Self.writeVideo(path, frames: 12, audioSeconds: 1)
-        #expect { try DroppedClip.load(path: path, slots: 5, preparation: ClipPreparation(crop: .none, size: 64)) } throws: { e in
+        #expect { try DroppedClip.open(path: path, slots: 5) } throws: { e in
             if case AlignmentError.moreFramesThanSlots(frames: 12, slots: 5) = e { return true } else { return false }
         }
-        let ok = try DroppedClip.load(path: path, preparation: ClipPreparation(crop: .none, size: 64))
+        let ok = try DroppedClip.open(path: path)
         #expect(ok.slotCount >= 24 && ok.slotCount <= 26)
-        #expect(ok.survivors.count == 12)
+        #expect(ok.survivorCount == 12)
     }
 }

@@ -126,7 +126,7 @@ import Testing
                 return p == path
             }
         }
-        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", models: dir.path) }
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: garbage) }
     }
 
     // MARK: - Restoring
@@ -200,13 +200,16 @@ import Testing
 
     @Test func catalogKnowsTheLearnedMethodsAndKeepsTheClassicalOnes() throws {
         #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio"])
-        #expect(try RestorerCatalog.make(list: "hold,blend,minterpolate", models: "/nonexistent").map(\.name) == ["hold", "blend", "minterpolate"])
-        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", models: "/nonexistent/folder") }
+        #expect(try RestorerCatalog.names(list: "hold, blend,minterpolate,hold") == ["hold", "blend", "minterpolate"])
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.names(list: "hold,nosuch") }
+        #expect(try RestorerCatalog.make("blend", modelPath: nil).name == "blend")
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: nil) }
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: "/nonexistent/fenet.safetensors") }
         // A model file given directly serves either name.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-cat-\(UUID()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try FENet(config: .tiny).save(path: path, metadata: [:])
-        #expect(try RestorerCatalog.make("fenet-noaudio", models: path).name == "fenet-noaudio")
+        #expect(try RestorerCatalog.make("fenet-noaudio", modelPath: path).name == "fenet-noaudio")
     }
 
     // MARK: - Training

@@ -125,8 +125,11 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard let input else { return }
         let corpus = try corpusOptions.select(input)
-        let restorers = try RestorerCatalog.make(list: methods.description, models: models)
-        let clipAligner = positions == .auto ? try AlignerCatalog.make(aligner.name, model: alignerModel) : nil
+        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
+        // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
+        let factory = RestorerFactory(locator: locator, wholeFrame: true)
+        let restorers = try RestorerCatalog.names(list: methods.description).map { try factory.make($0, faceBox: nil) }
+        let clipAligner = positions == .auto ? try AlignerCatalog.make(aligner.name, locator: locator) : nil
         let rates = try sweep.map { s in
             try s.split(separator: ",").map { part -> Double in
                 guard let r = Double(part.trimmingCharacters(in: .whitespaces)), r > 0, r < 1 else {
@@ -219,13 +222,14 @@ extension EvaluateCommand {
     /// Name → fingerprint of every model file this run reads (learned restorers, and the Ali-Net model when positions
     /// are estimated by an Ali-Net aligner).
     func modelFingerprints(restorers: [String]) -> [String: String] {
+        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
         var out: [String: String] = [:]
         for name in restorers where RestorerCatalog.learned.contains(name) {
-            if let path = try? RestorerCatalog.modelPath(for: name, models: models),
+            if let path = try? locator.restorationModelPath(for: name),
                let data = FileManager.default.contents(atPath: path) { out[name] = StateKey.fnv1a(data) }
         }
         if positions == .auto, AlignerCatalog.withModel.contains(aligner.name),
-           let path = alignerModel ?? AlignerCatalog.defaultModelPath(), let data = FileManager.default.contents(atPath: path) {
+           let path = locator.alignerModelPath(), let data = FileManager.default.contents(atPath: path) {
             out["aligner"] = StateKey.fnv1a(data)
         }
         return out
