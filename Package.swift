@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        // dlib's shape predictor behind a C interface (C++ target; libdlib.so brings its BLAS/LAPACK/PNG/JPEG itself).
+        .target(name: "CDlibLandmarks", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+                linkerSettings: [.linkedLibrary("dlib")]),
 
         // MARK: - Engine (each module's README.md says what lives there; it is documentation, not a resource)
         .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"], swiftSettings: hotLoops),
@@ -31,10 +34,12 @@ let package = Package(
         .target(name: "Features", exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"], exclude: ["README.md"]),
         .target(name: "Corpus", dependencies: ["Media", "Tensor"], exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Pipeline", dependencies: ["Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 exclude: ["README.md"], swiftSettings: hotLoops),
-        .target(name: "Evaluation", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
+        .target(name: "Evaluation", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration",
+                                                   "Landmarks"],
                 exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Training", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Restoration"],
                 exclude: ["README.md"], swiftSettings: hotLoops),
@@ -43,7 +48,7 @@ let package = Package(
         .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"], exclude: ["README.md"]),
         .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .executableTarget(name: "dropfill", dependencies: [
-            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training",
+            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training", "Landmarks",
             "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
@@ -55,12 +60,15 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Features", "DropfillTestSupport"]),
-        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "DropfillTestSupport"]),
+        .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "Tensor", "DropfillTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "DropfillTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "Training", "Alignment", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DropfillTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Evaluation", "Alignment", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Landmarks", "Pipeline", "Corpus", "Restoration", "DropfillTestSupport"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -21,6 +21,8 @@ public struct EvaluationReport: Sendable, Codable {
         public var speechSSIM: SummaryStatistics?
         /// Restored frames per second of restoration work (scoring excluded).
         public var framesPerSecond: Double
+        /// Mouth-box PSNR/SSIM and LMD, over all restored frames and where the mouth moves (evaluate --mouth).
+        public var mouth: MouthRow? = nil
     }
 
     public var settings: EvaluationSettings
@@ -30,6 +32,8 @@ public struct EvaluationReport: Sendable, Codable {
     public var positionBias: PositionBiasSummary?
     /// Per-result Ali_b statistics (mean with its interval) to go with `positionBias`.
     public var positionBiasStatistics: SummaryStatistics?
+    /// Clips where some frames had no face or landmarks (their mouth scores leave those frames out).
+    public var mouthNotes: [String] = []
 
     public init(settings: EvaluationSettings, results: [ClipResult]) throws(CorpusError) {
         guard !results.isEmpty else { throw .emptyCorpus("no results to report") }
@@ -48,8 +52,9 @@ public struct EvaluationReport: Sendable, Codable {
                        msssim: ms.isEmpty ? nil : SummaryStatistics(ms),
                        speechPSNR: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.psnr)),
                        speechSSIM: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.ssim)),
-                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0)
+                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0, mouth: MouthRow(scores.compactMap(\.mouth)))
         }
+        mouthNotes = results.compactMap { r in r.mouthNote.map { "\(r.clip) seed \(r.seed): \($0)" } }
         let biases = results.compactMap(\.positionBias)
         positionBias = biases.isEmpty ? nil : try? PositionBiasSummary(biases)
         positionBiasStatistics = biases.isEmpty ? nil : SummaryStatistics(biases.map { Double($0.total) })
@@ -59,10 +64,7 @@ public struct EvaluationReport: Sendable, Codable {
 
     /// The table as text: mean ± 95% half-interval per column.
     public func text() -> String {
-        func cell(_ s: SummaryStatistics?, _ digits: Int) -> String {
-            guard let s, s.count > 0 else { return "—" }
-            return String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.confidence95)
-        }
+        let cell = Self.cell
         let d = settings.drop
         var lines = [
             "drop \(d.model.rawValue) at rate \(d.rate), \(settings.seeds) seed(s) from \(d.seed); \(clips) clip(s); " +
@@ -76,18 +78,34 @@ public struct EvaluationReport: Sendable, Codable {
             table.append([r.method, cell(r.psnr, 2), cell(r.ssim, 4), cell(r.msssim, 4), cell(r.speechPSNR, 2),
                           "\(r.frames)", r.framesPerSecond > 100_000 ? "> 100k" : String(format: "%.1f", r.framesPerSecond)])
         }
-        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
-        for (i, row) in table.enumerated() {
-            lines.append(row.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: widths[c] - v.count) + v }.joined(separator: "  "))
-            if i == 0 { lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
-        }
+        lines.append(contentsOf: Self.layout(table))
+        lines.append(contentsOf: mouthText())
         if let b = positionBias, let s = positionBiasStatistics {
             lines.append("")
             lines.append(String(format: "position bias Ali_b (aligner %@): average %.2f ± %.2f, median %.1f, exact %.1f%% of surviving frames",
                                 settings.positions, b.mean, s.confidence95, b.median, 100 * b.exactShare))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "mean ± 95% half-interval" with `digits` decimals, "—" when there is nothing.
+    static func cell(_ s: SummaryStatistics?, _ digits: Int) -> String {
+        guard let s, s.count > 0 else { return "—" }
+        return String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.confidence95)
+    }
+
+    /// A table's rows as aligned text lines (first column left-aligned, the others right-aligned, a rule under the
+    /// header row).
+    static func layout(_ table: [[String]]) -> [String] {
+        guard let header = table.first else { return [] }
+        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        var lines: [String] = []
+        for (i, row) in table.enumerated() {
+            lines.append(row.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: widths[c] - v.count) + v }.joined(separator: "  "))
+            if i == 0 { lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
+        }
+        return lines
     }
 
     // MARK: - CSV

@@ -4,6 +4,7 @@ import Corpus
 import Dispatch
 import Features
 import Foundation
+import Landmarks
 import Media
 import Metrics
 import Restoration
@@ -38,6 +39,8 @@ public struct MethodScore: Sendable, Codable, Equatable {
     public var speech: QualitySummary?
     /// Wall-clock seconds spent restoring (not scoring).
     public var seconds: Double
+    /// Mouth-box PSNR/SSIM and LMD (nil unless the evaluator has a landmark detector).
+    public var mouth: MouthScores? = nil
 }
 
 /// Every method's scores on one drop pattern of one clip.
@@ -52,6 +55,8 @@ public struct ClipResult: Sendable, Codable, Equatable {
     /// Position bias of the positions used (nil when the truth was used).
     public var positionBias: PositionBias?
     public var methods: [MethodScore]
+    /// Why some frames have no mouth scores (no face or landmarks found), when that happened.
+    public var mouthNote: String? = nil
 
     /// A stable key for resuming: the clip and the seed.
     public var key: String { "\(clip)#\(seed)" }
@@ -64,6 +69,8 @@ public struct Evaluator: Sendable {
     public var restorers: [any FrameRestorer]
     /// Nil when `settings.positions` is "truth".
     public var aligner: (any ClipAligner)?
+    /// When set, every method is also scored on the mouth (`MouthReference`): mouth-box PSNR/SSIM and LMD.
+    public var mouthDetector: LandmarkDetector?
 
     public init(settings: EvaluationSettings, restorers: [any FrameRestorer], aligner: (any ClipAligner)? = nil) {
         self.settings = settings
@@ -93,6 +100,7 @@ public struct Evaluator: Sendable {
         let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
         let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try audio.restorationRows())
 
+        let mouth = try mouthDetector.map { MouthReference(frames: clip.frames, detector: $0, faces: try FaceDetector()) }
         var scores: [MethodScore] = []
         for restorer in restorers {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -100,11 +108,16 @@ public struct Evaluator: Sendable {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let perFrame = try score(restored: dropped.map { restored[$0] }, reference: reference)
             let speechScores = zip(dropped, perFrame).filter { speechSlots.contains($0.0) }.map(\.1)
+            let mouthScores = try mouth.map { m in
+                try m.scores(restored: dropped.map { restored[$0] }, slots: dropped, reference: reference,
+                             detector: m.detector, convention: settings.convention)
+            }
             scores.append(MethodScore(method: restorer.name, all: try QualitySummary(perFrame),
-                                      speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds))
+                                      speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds,
+                                      mouth: mouthScores))
         }
         return ClipResult(clip: clip.clip.relativePath, person: clip.clip.person, seed: seed, slotCount: n,
-                          survivors: truth.count, positionBias: bias, methods: scores)
+                          survivors: truth.count, positionBias: bias, methods: scores, mouthNote: mouth?.note)
     }
 
     /// Per-frame scores, computed on both cores.

@@ -31,7 +31,8 @@ public struct AliNetClipAligner: ClipAligner {
         let change = retrieval.usesVisualChange ? try survivors.thumbnailChange() : nil
         var estimate = try model.align(mouths: mouths, frameCount: survivors.count, segments: segments,
                                        slotCount: slotCount, retrieval: retrieval, faceChange: change)
-        estimate.estimator = name
+        // Name what placed the frames: "posterior-visual (aligner)" rather than "aligner".
+        estimate.estimator = name == retrieval.rawValue ? name : "\(retrieval.rawValue) (\(name))"
         return estimate
     }
 }

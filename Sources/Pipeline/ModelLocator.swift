@@ -7,7 +7,8 @@ import Restoration
 /// (`--aligner-model`, `--models`, `$DROPFILL_MODELS`) and passes them in, so library code never touches
 /// `CommandLine.arguments` or `ProcessInfo.environment`. The search folders, in order: `$DROPFILL_MODELS`,
 /// `SampleData/models` under the working directory, and `SampleData/models` in the checkout above the executable
-/// (`…/.build/debug/dropfill`).
+/// (`…/.build/debug/dropfill`), then the set-up folder `$HOME/.cache/dropfill/models` where `scripts/setup.sh` writes
+/// the models it converts (RIFE).
 public struct ModelLocator: Sendable, Equatable {
     /// An Ali-Net model file given explicitly (`--aligner-model`).
     public var alignerModel: String?
@@ -36,10 +37,16 @@ public struct ModelLocator: Sendable, Equatable {
                 folders.append(dir.appendingPathComponent("SampleData/models").path)
             }
         }
+        if let home = environment["HOME"], !home.isEmpty {
+            folders.append((home as NSString).appendingPathComponent(setupFolder))
+        }
         var seen = Set<String>()
         return ModelLocator(alignerModel: alignerModel, restorationModels: restorationModels,
                             searchFolders: folders.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted })
     }
+
+    /// The set-up folder under the home directory (RIFE's converted weights, too large for git).
+    public static let setupFolder = ".cache/dropfill/models"
 
     /// The file name of the shipped Ali-Net model.
     public static let alignerModelName = "alinet.safetensors"
@@ -60,12 +67,14 @@ public struct ModelLocator: Sendable, Equatable {
                 throw .invalidModel(path: models, reason: "no such file or folder")
             }
             let path = isDirectory.boolValue ? (models as NSString).appendingPathComponent("\(name).safetensors") : models
-            guard fm.fileExists(atPath: path) else { throw .invalidModel(path: path, reason: "no model file for '\(name)'") }
-            return path
+            if fm.fileExists(atPath: path) { return path }
+            // RIFE's converted weights live in the set-up folder, not beside the trained models a user passes.
+            guard name == "rife", isDirectory.boolValue else { throw .invalidModel(path: path, reason: "no model file for '\(name)'") }
         }
         if let found = firstExisting("\(name).safetensors") { return found }
         throw .invalidModel(path: "\(name).safetensors",
-                            reason: "no model file for '\(name)' (looked in \(searchFolders.joined(separator: ", ")); pass --models DIR or set DROPFILL_MODELS)")
+                            reason: "no model file for '\(name)' (looked in \(searchFolders.joined(separator: ", ")); "
+                                + (name == "rife" ? IFNet.setupHint : "pass --models DIR or set DROPFILL_MODELS") + ")")
     }
 
     private func firstExisting(_ file: String) -> String? {

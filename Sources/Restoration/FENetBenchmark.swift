@@ -3,7 +3,7 @@ import Features
 import Foundation
 import Tensor
 
-/// Speed of FE-Net restoration: restored frames per second on gaps of a fixed length (7 frames, as at drop rate
+/// Speed of FE-Net (or any learned restorer's) restoration: restored frames per second on gaps of a fixed length (7 frames, as at drop rate
 /// 0.87), with the same-run sgemm throughput beside it so results from a shared machine can be compared.
 public enum FENetBenchmark {
     /// One frame size's measurement.
@@ -20,6 +20,8 @@ public enum FENetBenchmark {
     }
 
     public struct Report: Codable, Sendable {
+        /// The restorer's name ("fenet", "rife").
+        public var method: String
         public var model: String
         public var parameters: Int
         public var blasThreads: Int
@@ -33,13 +35,23 @@ public enum FENetBenchmark {
     /// Measures `net` at every size; `model` names where the weights came from.
     public static func run(net: FENet, model: String, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
                            withAudio: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
+        try run(restorer: FENetRestorer(name: "fenet", net: net, useAudio: withAudio), model: model,
+                parameters: net.parameterCount, audioColumns: net.config.audioInput,
+                gflopPerFrame: { net.gigaflopsPerFrame(size: $0, gapFrames: gapFrames) },
+                sizes: sizes, gapFrames: gapFrames, repetitions: repetitions, progress: progress)
+    }
+
+    /// Measures any restorer the same way (RIFE, FE-Net): `gflopPerFrame(S)` is its cost per restored S×S frame,
+    /// `audioColumns` the width of the random audio segments handed to it.
+    public static func run(restorer: any FrameRestorer, model: String, parameters: Int, audioColumns: Int = 13,
+                           gflopPerFrame: (Int) -> Double, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
+                           progress: (String) -> Void = { _ in }) throws -> Report {
         let load0 = loadAverage()
         progress("sgemm 1024³")
         let sgemm = sgemmGFLOPs(repetitions: repetitions)
-        let restorer = FENetRestorer(name: "fenet", net: net, useAudio: withAudio)
         var results: [SizeResult] = []
         for size in sizes {
-            progress("FE-Net \(size)², gaps of \(gapFrames)")
+            progress("\(restorer.name) \(size)², gaps of \(gapFrames)")
             var g = SeededGenerator(seed: UInt64(size))
             func frame(_ slot: Int) throws -> SlotFrame {
                 // A smooth random picture (upsampled noise), so warps read real neighbourhoods.
@@ -49,8 +61,8 @@ public enum FENetBenchmark {
             }
             let left = try frame(0), right = try frame(gapFrames + 1)
             let slots = Array(1...gapFrames)
-            let audio = try FeatureMatrix(rows: gapFrames + 2, columns: net.config.audioInput,
-                                          values: Tensor.randomNormal([(gapFrames + 2) * net.config.audioInput], using: &g).scalars,
+            let audio = try FeatureMatrix(rows: gapFrames + 2, columns: audioColumns,
+                                          values: Tensor.randomNormal([(gapFrames + 2) * audioColumns], using: &g).scalars,
                                           step: 0.04, firstCentre: 0.02, duration: Double(gapFrames + 2) * 0.04)
             let context = GapContext(frameRate: .init(25, 1), slotCount: gapFrames + 2, slotFeatures: audio)
             var times: [Double] = []
@@ -61,12 +73,12 @@ public enum FENetBenchmark {
                 if r > 0 { times.append(s) }  // the first run warms caches and threads
             }
             let t = median(times)
-            let gf = net.gigaflopsPerFrame(size: size, gapFrames: gapFrames)
+            let gf = gflopPerFrame(size)
             results.append(SizeResult(size: size, gapFrames: gapFrames, framesPerSecond: Double(gapFrames) / t, msPerGap: t * 1000,
                                       gflopPerFrame: gf, achievedGFLOPs: gf * Double(gapFrames) / t))
         }
-        return Report(model: model, parameters: net.parameterCount, blasThreads: Parallel.blasThreads, repetitions: repetitions,
-                      loadAverageBefore: load0, sgemm1024GFLOPs: sgemm, sizes: results,
+        return Report(method: restorer.name, model: model, parameters: parameters, blasThreads: Parallel.blasThreads,
+                      repetitions: repetitions, loadAverageBefore: load0, sgemm1024GFLOPs: sgemm, sizes: results,
                       peakRSSMB: TensorBenchmark.maxRSSMegabytes())
     }
 

@@ -3,13 +3,15 @@ import Foundation
 /// The restoration methods by the names the CLI, reports and the inspector use.
 ///
 /// The classical methods need nothing; `fenet` and `fenet-noaudio` load the model file they are given
-/// (`fenet.safetensors` / `fenet-noaudio.safetensors`, found by Pipeline's `ModelLocator`).
+/// (`fenet.safetensors` / `fenet-noaudio.safetensors`, found by Pipeline's `ModelLocator`); `rife` loads
+/// `rife.safetensors`, RIFE HDv3's pretrained weights that `scripts/setup.sh` converts at set-up time into
+/// `~/.cache/dropfill/models` (searched by the locator; too large for git).
 public enum RestorerCatalog {
     /// Names of the methods that need no model file, in the order tables list them.
     public static let classical = ["hold", "blend", "minterpolate"]
 
     /// Names of the learned methods (each needs its model file).
-    public static let learned = ["fenet", "fenet-noaudio"]
+    public static let learned = ["fenet", "fenet-noaudio", "rife"]
 
     /// Every known method name.
     public static var all: [String] { classical + learned }
@@ -23,6 +25,9 @@ public enum RestorerCatalog {
         case "fenet", "fenet-noaudio":
             guard let modelPath else { throw .invalidModel(path: "\(name).safetensors", reason: "no model file given for '\(name)'") }
             return try FENetRestorer(name: name, modelPath: modelPath, useAudio: name == "fenet")
+        case "rife":
+            guard let modelPath else { throw .invalidModel(path: "rife.safetensors", reason: "no model file given for 'rife'; \(IFNet.setupHint)") }
+            return try RIFERestorer(modelPath: modelPath)
         default: throw .unknownMethod(name: name, known: all)
         }
     }

@@ -148,15 +148,17 @@ enum ConvKernels {
                         oh0 += rows
                     }
                 }
-                if let b {
-                    let yn = y + n * yImage
-                    Parallel.forEach(g.cout, cost: g.hwOut) { range in
-                        for c in range {
-                            let p = yn + c * g.hwOut, v = b[c]
-                            for i in 0..<g.hwOut { p[i] += v }
-                        }
-                    }
-                }
+                if let b { addBias(b, to: y + n * yImage, channels: g.cout, planeSize: g.hwOut) }
+            }
+        }
+    }
+
+    /// Adds `b[c]` to every value of plane c of one image `y` (`channels` planes of `planeSize` values).
+    static func addBias(_ b: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, channels: Int, planeSize: Int) {
+        Parallel.forEach(channels, cost: planeSize) { range in
+            for c in range {
+                let p = y + c * planeSize, v = b[c]
+                for i in 0..<planeSize { p[i] += v }
             }
         }
     }
@@ -169,7 +171,7 @@ enum ConvKernels {
         let tile = g.rowsPerTile
         let xImage = g.cin * g.h * g.w, yImage = g.cout * g.hwOut
         let colCount = g.k * tile * g.wout
-        ScratchPool.shared.with(g.isPointwise ? 1 : colCount) { col in
+        ScratchPool.shared.with(g.isPointwise || dw == nil ? 1 : colCount) { col in
             ScratchPool.shared.with(dx == nil ? 1 : colCount) { dcol in
                 for n in 0..<g.n {
                     for grp in 0..<g.groups {

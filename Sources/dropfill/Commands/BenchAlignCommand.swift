@@ -70,15 +70,7 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
         var rng = SeededGenerator(seed: 1)
         let audio = (0..<Int(seconds * 16_000)).map { _ in Float.random(in: -0.3...0.3, using: &rng) }
         let frames = (0..<k).map { _ in (0..<(256 * 256 * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            var runs: [Double] = []
-            for _ in 0..<repetitions {
-                let t0 = Date()
-                try body()
-                runs.append(Date().timeIntervalSince(t0))
-            }
-            return runs.sorted()[runs.count / 2]
-        }
+        func time(_ body: () throws -> Void) rethrows -> Double { try BenchTiming.median(repetitions, body) }
         var mouths: [Float] = [], segments: [Float] = []
         var rows: [Row] = []
         rows.append(Row(stage: "mouth crops (\(k))", seconds: try time {
@@ -115,7 +107,7 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
                                    segments: try SlotAudio(track: AudioTrack(samples: audio, sampleRate: AudioTrack.engineSampleRate), fps: fps, slotCount: n).aliNetSegments(c),
                                    slotCount: n, retrieval: best, faceChange: best.usesVisualChange ? change : nil)
         }))
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = BenchTiming.loadAverage()
         let report = Report(frames: k, slots: n, threads: Parallel.blasThreads, loadAverage: load, stages: rows)
         if bench.json { try printJSON(report); return }
         print("Ali-Net alignment: \(k) surviving frames, \(n) slots, \(report.threads) OpenBLAS thread(s), load average \(load)")

@@ -22,6 +22,7 @@ struct BenchCommand: ParsableCommand {
             BenchInspectorCommand.self,
             BenchAlignCommand.self,
             BenchRestoreClipCommand.self,
+            BenchLandmarksCommand.self,
         ]
     )
 }

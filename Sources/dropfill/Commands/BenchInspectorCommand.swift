@@ -68,7 +68,7 @@ struct BenchInspectorCommand: ParsableCommand, BenchRole {
         let encoder = SixelEncoder(colors: 128)
         var bytes = 0
         let sixel = median { bytes = (try? encoder.encode(frame))?.count ?? 0 }
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = BenchTiming.loadAverage()
         let report = Report(alignmentViewMs: align, dpStepViewMs: step, sixel256Ms: sixel, sixelBytes: bytes,
                             playbackFramesPerSecond: 1000 / max(1e-6, 2 * sixel), load: load)
         if json { try printJSON(report); return }

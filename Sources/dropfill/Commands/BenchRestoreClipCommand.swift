@@ -86,7 +86,7 @@ struct BenchRestoreClipCommand: ParsableCommand {
             }
         }
         if json { try printJSON(rows); return }
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = BenchTiming.loadAverage()
         print("restore-clip: \(method), drop rate 0.87, source \(source); load average \(load)")
         print("minutes  positions          slots  survivors   wall s  video/audio decodes  peak RSS MiB")
         for r in rows {

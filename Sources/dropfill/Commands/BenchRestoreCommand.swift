@@ -11,13 +11,14 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
 
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Measure FE-Net restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
+        abstract: "Measure FE-Net (and RIFE) restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
         discussion: """
-            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions times per size, and reports the median restored frames per second; the flow between the gap's neighbours is computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors; the default architecture with random weights when there is none — the speed is the same). Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions times per size, and reports the median restored frames per second; the flow between the gap's neighbours is computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors; the default architecture with random weights when there is none — the speed is the same); --methods fenet,rife also measures RIFE HDv3 (its weights come from scripts/setup.sh), each with its own same-run sgemm. Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench restore --size 256
               dropfill bench restore --sizes 128,256 --json
+              dropfill bench restore --size 256 --methods fenet,rife
               OPENBLAS_NUM_THREADS=1 dropfill bench restore --size 128
             """
     )
@@ -35,6 +36,9 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
     @Option(help: "FE-Net model file (default: the shipped fenet.safetensors).", completion: .file())
     var model: String?
 
+    @Option(help: "Methods to measure, comma-separated: fenet, rife (RIFE HDv3, weights from scripts/setup.sh).")
+    var methods: String = "fenet"
+
     @OptionGroup
     var benchOptions: BenchOptions<BenchRestoreCommand>
 
@@ -51,24 +55,44 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
         let list = size.map { [$0] } ?? sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else { throw ValidationError("sizes must lie in 16…4096") }
         guard gap >= 1, gap <= 64 else { throw ValidationError("--gap must lie in 1…64") }
-        let net: FENet, source: String
-        if let path = model ?? (try? ModelLocator.forProcess().restorationModelPath(for: "fenet")) {
-            net = try FENet.load(path: path).net
-            source = path
-        } else {
-            net = try FENet()
-            source = "default architecture, random weights (no model file found)"
+        var reports: [FENetBenchmark.Report] = []
+        for method in methods.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            switch method {
+            case "fenet":
+                let net: FENet, source: String
+                if let path = model ?? (try? ModelLocator.forProcess().restorationModelPath(for: "fenet")) {
+                    net = try FENet.load(path: path).net
+                    source = path
+                } else {
+                    net = try FENet()
+                    source = "default architecture, random weights (no model file found)"
+                }
+                reports.append(try FENetBenchmark.run(net: net, model: source, sizes: list, gapFrames: gap,
+                                                      repetitions: max(1, repetitions), progress: { Progress.log("bench: \($0)") }))
+            case "rife":
+                let path = try ModelLocator.forProcess().restorationModelPath(for: "rife")
+                let net = try IFNet.load(path: path)
+                reports.append(try FENetBenchmark.run(restorer: RIFERestorer(net: net), model: path, parameters: net.parameterCount,
+                                                      gflopPerFrame: { net.gigaflops(height: $0, width: $0) }, sizes: list,
+                                                      gapFrames: gap, repetitions: max(1, repetitions),
+                                                      progress: { Progress.log("bench: \($0)") }))
+            default:
+                throw ValidationError("--methods: unknown method '\(method)' (fenet, rife)")
+            }
         }
-        let report = try FENetBenchmark.run(net: net, model: source, sizes: list, gapFrames: gap, repetitions: max(1, repetitions),
-                                            progress: { Progress.log("bench: \($0)") })
-        if json { try printJSON(report); return }
+        if json {
+            if reports.count == 1 { try printJSON(reports[0]) } else { try printJSON(reports) }
+            return
+        }
         func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
-        print("model       \(report.model) (\(report.parameters) parameters)")
-        print("threads     OpenBLAS \(report.blasThreads); medians of \(report.repetitions) repetitions; load \(report.loadAverageBefore.map { f($0, 2) }.joined(separator: " "))")
-        print("sgemm       1024³: \(f(report.sgemm1024GFLOPs)) GFLOP/s (same run)")
-        for s in report.sizes {
-            print("FE-Net \(s.size)²  \(f(s.framesPerSecond)) restored frames/s  (\(f(s.msPerGap)) ms per gap of \(s.gapFrames); \(f(s.gflopPerFrame, 3)) GFLOP/frame = \(f(s.achievedGFLOPs)) GFLOP/s)")
+        for report in reports {
+            print("model       \(report.method): \(report.model) (\(report.parameters) parameters)")
+            print("threads     OpenBLAS \(report.blasThreads); medians of \(report.repetitions) repetitions; load \(report.loadAverageBefore.map { f($0, 2) }.joined(separator: " "))")
+            print("sgemm       1024³: \(f(report.sgemm1024GFLOPs)) GFLOP/s (same run)")
+            for s in report.sizes {
+                print("\(report.method) \(s.size)²  \(f(s.framesPerSecond)) restored frames/s  (\(f(s.msPerGap)) ms per gap of \(s.gapFrames); \(f(s.gflopPerFrame, 3)) GFLOP/frame = \(f(s.achievedGFLOPs)) GFLOP/s = \(f(100 * s.achievedGFLOPs / max(report.sgemm1024GFLOPs, 1e-9), 0))% of sgemm)")
+            }
         }
-        print("peak RSS    \(f(report.peakRSSMB)) MB")
+        print("peak RSS    \(f(reports.map(\.peakRSSMB).max() ?? 0)) MB")
     }
 }

@@ -3,6 +3,7 @@ import Pipeline
 import ArgumentParser
 import Corpus
 import Foundation
+import Landmarks
 import Media
 import Metrics
 import Restoration
@@ -105,6 +106,9 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup(title: "Corpus")
     var corpusOptions: CorpusOptions<Scoring>
 
+    @Flag(help: "Also score the mouth: PSNR/SSIM in the true frame's mouth box and LMD (dlib landmarks), over all restored frames and where the mouth moves.")
+    var mouth = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -146,13 +150,14 @@ struct EvaluateCommand: ParsableCommand {
                 convention: MetricConvention(color: convention.color, roundTo8Bit: !noRounding),
                 positions: positions == .truth ? "truth" : aligner.name + (alignerModel.map { "@" + $0 } ?? ""))
             let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
-                               modelFiles: modelFingerprints(restorers: restorers.map(\.name)))
+                               modelFiles: modelFingerprints(restorers: restorers.map(\.name)), mouth: mouth ? true : nil)
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
                 ?? Self.defaultStateRoot.appendingPathComponent(key.hash)
             let store = EvaluationStore(directory: folder.standardizedFileURL, shard: try shard.map { try EvaluationStore.Shard(parsing: $0) })
             try store.open(settings: key)
             progress.note("evaluate: rate \(r), \(corpus.clips.count) clip(s) × \(seeds) seed(s); results kept in \(store.directory.path)")
-            let evaluator = Evaluator(settings: settings, restorers: restorers, aligner: clipAligner)
+            var evaluator = Evaluator(settings: settings, restorers: restorers, aligner: clipAligner)
+            if mouth { evaluator.mouthDetector = try LandmarkDetector.shared() }
             let results = try evaluator.run(clips: corpus.clips, store: store) { p in
                 progress.update("[\(p.done)/\(p.total)] \(p.current)")
             }
@@ -202,6 +207,8 @@ struct StateKey: Codable, Equatable {
     /// Fingerprints of the model files the methods and the aligner read: results of a retrained model never mix
     /// with the old ones in one state folder.
     var modelFiles: [String: String]?
+    /// True with --mouth (absent otherwise, so runs without it keep their state folders).
+    var mouth: Bool? = nil
 
     /// FNV-1a of the JSON form, as 16 hex digits.
     var hash: String {

@@ -33,16 +33,17 @@ struct CorpusOptions<Role: CorpusRole>: ParsableArguments {
     @Option(help: ArgumentHelp(Role.splitHelp))
     var split: CorpusPart = Role.split
 
-    @Option(help: "Seed of the person-disjoint split (80/10/10 by person; one seed, one split for every command).")
+    @Option(help: "Seed of the person-disjoint split (80/10/10 by person) of the persons SampleData/corpora/split.tsv does not place; one seed, one split for every command.")
     var splitSeed: UInt64 = 0
 
     @Option(help: ArgumentHelp(Role.sizeHelp))
     var size: Int = Role.size
 
-    /// The clips of `part` (default: `--split`) of the corpus at `path`; `manifest` overrides `--manifest`.
+    /// The clips of `part` (default: `--split`) of the corpus at `path` under the project split
+    /// (`CorpusSelection.selectForProcess`); `manifest` overrides `--manifest`.
     /// A folder scan's skipped files are noted in one line on stderr.
     func select(_ path: String, part: CorpusPart? = nil, manifest: String? = nil) throws -> Corpus {
-        let corpus = try CorpusSelection.select(path: path, manifest: manifest ?? self.manifest, split: (part ?? split).rawValue,
+        let corpus = try CorpusSelection.selectForProcess(path: path, manifest: manifest ?? self.manifest, split: (part ?? split).rawValue,
                                                 seed: splitSeed)
         if !corpus.skipped.isEmpty && part == nil { ProgressLine().note("note: " + Corpus.skippedNote(corpus.skipped)) }
         return corpus
