@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
+                       providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
 
         // MARK: - Engine
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
@@ -30,6 +32,7 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: hotLoops),
         .target(name: "Features", swiftSettings: hotLoops),
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
+        .target(name: "Phonetics", dependencies: ["CPocketSphinx", "Tensor", "Features"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
                 swiftSettings: hotLoops),
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
+        .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),

@@ -2,13 +2,15 @@
 # Installs what dropfill needs on Debian 12, only what is missing (idempotent, non-interactive).
 # Build: the -dev packages of the C libraries. Run and test: ffmpeg/ffprobe (reference counts in tests),
 # tmux (the inspector's end-to-end test), opencv-data (face-detection cascades), sqlite3,
-# pocketsphinx-testdata (real speech that drives the synthetic talking-face generator).
+# pocketsphinx-testdata (real speech that drives the synthetic talking-face generator), pocketsphinx with its
+# en-us model (phone decoding for the aligner, module Phonetics).
 set -euo pipefail
 packages=(
   pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
   libopenblas-dev libncurses-dev libsixel-dev libsqlite3-dev
   ffmpeg tmux opencv-data pocketsphinx-testdata
+  libpocketsphinx-dev pocketsphinx-en-us
 )
 missing=()
 for p in "${packages[@]}"; do
