@@ -34,14 +34,14 @@ let package = Package(
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Phonetics", dependencies: ["CPocketSphinx", "Tensor", "Features"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
+        .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Phonetics", "Restoration"],
                 swiftSettings: hotLoops),
 
         // MARK: - Faces
         .target(name: "Inspector", dependencies: ["Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
         .target(name: "Rating", dependencies: ["Inspector", "Corpus", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "dropfill", dependencies: [
-            "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Inspector", "Rating",
+            "Media", "Tensor", "Metrics", "Features", "Alignment", "Phonetics", "Restoration", "Corpus", "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -15,5 +15,6 @@ extension Dropfill {
         BenchCommand.self,
         RateCommand.self,
         ReportCommand.self,
+        PhonesCommand.self,
     ]
 }
