@@ -25,6 +25,9 @@ let package = Package(
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel", providers: [.apt(["libsixel-dev"])]),
         .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
                        providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
+        // dlib's shape predictor behind a C interface (C++ target; libdlib.so brings its BLAS/LAPACK/PNG/JPEG itself).
+        .target(name: "CDlibLandmarks", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+                linkerSettings: [.linkedLibrary("dlib")]),
 
         // MARK: - Engine
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: hotLoops),
@@ -34,7 +37,8 @@ let package = Package(
         .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
         .target(name: "Phonetics", dependencies: ["CPocketSphinx", "Tensor", "Features"], swiftSettings: hotLoops),
         .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Phonetics", "Restoration"],
+        .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"]),
+        .target(name: "Corpus", dependencies: ["Media", "Tensor", "Features", "Metrics", "Alignment", "Phonetics", "Landmarks", "Restoration"],
                 swiftSettings: hotLoops),
 
         // MARK: - Faces
@@ -55,8 +59,10 @@ let package = Package(
         .testTarget(name: "PhoneticsTests", dependencies: ["Phonetics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

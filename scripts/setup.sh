@@ -3,12 +3,14 @@
 # Build: the -dev packages of the C libraries. Run and test: ffmpeg/ffprobe (reference counts in tests),
 # tmux (the inspector's end-to-end test), opencv-data (face-detection cascades), sqlite3,
 # pocketsphinx-testdata (real speech that drives the synthetic talking-face generator), pocketsphinx with its
-# en-us model (phone decoding for the aligner, module Phonetics).
+# en-us model (phone decoding for the aligner, module Phonetics),
+# libdlib-dev + libdlib-data (the 68-point facial landmark predictor, /usr/share/dlib/shape_predictor_68_face_landmarks.dat).
 set -euo pipefail
 packages=(
   pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
   libopenblas-dev libncurses-dev libsixel-dev libsqlite3-dev
+  libdlib-dev libdlib-data
   ffmpeg tmux opencv-data pocketsphinx-testdata
   libpocketsphinx-dev pocketsphinx-en-us
 )

@@ -41,7 +41,18 @@ public struct LipGeometryCue: Sendable, Equatable {
             throw .nonFiniteValue("lip geometry")
         }
         guard initialVariance.isFinite, initialVariance > 0 else { throw .invalidSetting("initial variance \(initialVariance)") }
-        let present = raw.compactMap { $0 }
+        dimension = g
+        self.expected = expected
+        observed = Self.standardised(raw, dimension: g)
+        scale = [Double](repeating: 1, count: g)
+        offset = [Double](repeating: 0, count: g)
+        variance = [Double](repeating: initialVariance, count: g)
+    }
+
+    /// Every component of the geometry vectors present in `raw` shifted to mean 0 and scaled to variance 1 over
+    /// them (a component with no spread becomes 0); nil entries stay nil.
+    public static func standardised(_ raw: [[Float]?], dimension g: Int) -> [[Float]?] {
+        let present = raw.compactMap { $0 }.filter { $0.count == g }
         var mean = [Double](repeating: 0, count: g), sd = [Double](repeating: 1, count: g)
         if !present.isEmpty {
             for c in 0..<g {
@@ -51,14 +62,10 @@ public struct LipGeometryCue: Sendable, Equatable {
                 sd[c] = v > 1e-12 ? v.squareRoot() : 0
             }
         }
-        dimension = g
-        self.expected = expected
-        observed = raw.map { r in
-            r.map { v in (0..<g).map { c in sd[c] > 0 ? Float((Double(v[c]) - mean[c]) / sd[c]) : 0 } }
+        return raw.map { r in
+            guard let r, r.count == g else { return nil }
+            return (0..<g).map { c in sd[c] > 0 ? Float((Double(r[c]) - mean[c]) / sd[c]) : 0 }
         }
-        scale = [Double](repeating: 1, count: g)
-        offset = [Double](repeating: 0, count: g)
-        variance = [Double](repeating: initialVariance, count: g)
     }
 
     /// Survivors with a geometry.

@@ -16,5 +16,6 @@ extension Dropfill {
         RateCommand.self,
         ReportCommand.self,
         PhonesCommand.self,
+        TrainLipsCommand.self,
     ]
 }

@@ -18,14 +18,18 @@ public enum AlignerCatalog {
     /// Aligners available without a model file.
     public static let modelFree = [EstimatorKind.uniform.rawValue, EstimatorKind.timestamps.rawValue, "visual"]
     /// Aligners that need an Ali-Net model.
-    public static let withModel = ["aligner"] + AliNetRetrieval.allCases.map(\.rawValue)
+    public static let withModel = ["aligner"] + AliNetRetrieval.allCases.map(\.rawValue) + LipsCatalog.names
     /// Every name.
     public static var all: [String] { withModel + modelFree }
     /// Where the shipped model lives inside a checkout.
     public static let shippedModel = "SampleData/models/alinet.safetensors"
 
     /// The shipped model: searched upwards from the executable's folder, then from the current directory.
-    public static func defaultModelPath() -> String? {
+    public static func defaultModelPath() -> String? { locate(shippedModel) }
+
+    /// A file of the checkout (`relative` inside it), searched upwards from the executable's folder, then from the
+    /// current directory.
+    public static func locate(_ relative: String) -> String? {
         let fm = FileManager.default
         var starts: [URL] = []
         if let exe = Bundle.main.executableURL { starts.append(exe.resolvingSymlinksInPath().deletingLastPathComponent()) }
@@ -33,7 +37,7 @@ public enum AlignerCatalog {
         for start in starts {
             var dir = start.standardizedFileURL
             for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent(shippedModel).path
+                let candidate = dir.appendingPathComponent(relative).path
                 if fm.fileExists(atPath: candidate) { return candidate }
                 let parent = dir.deletingLastPathComponent()
                 if parent.path == dir.path { break }
@@ -51,6 +55,7 @@ public enum AlignerCatalog {
         case "visual": return VisualClipAligner()
         default: break
         }
+        if let fused = try LipsCatalog.make(name, model: model) { return fused }
         guard name == "aligner" || AliNetRetrieval(rawValue: name) != nil else {
             throw CorpusError.invalidSetting("unknown aligner '\(name)' (available: \(all.joined(separator: ", ")))")
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Landmarks
 import Media
 
 /// Where a frame's lip geometry comes from (inner and outer aperture, mouth width, jaw opening, normalised by the
@@ -21,5 +22,16 @@ public struct LipGeometrySource: Sendable {
             results.set(i, .success(measure(frames[i])))
         }
         return (try? results.values()) ?? frames.map { _ in nil }
+    }
+}
+
+extension LipGeometrySource {
+    /// dlib's 68-point landmarks on the face box a `FaceCropper` crop is centred on (`LandmarkDetector`), then
+    /// `LipGeometry`; nil (no source) when the shape-predictor model is not installed.
+    public static func dlib(modelPath: String = LandmarkDetector.defaultModelPath) -> LipGeometrySource? {
+        guard let detector = try? LandmarkDetector.shared(modelPath: modelPath) else { return nil }
+        return LipGeometrySource(name: "dlib 68-point landmarks") { frame in
+            try? detector.landmarks(inFaceCrop: frame).lipGeometry().vector
+        }
     }
 }
