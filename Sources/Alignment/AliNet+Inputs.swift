@@ -58,24 +58,29 @@ public enum AliNetInputs {
 
     // MARK: Audio
 
-    /// The `slotCount × segmentSize` slot segments of 16 kHz `samples` at `fps` (MFCC-13, CMVN over the clip,
-    /// `audioContext` neighbours each side).
-    public static func segments(samples: [Float], fps: Double, slotCount: Int,
+    /// The audio features Ali-Net's segments are cut from: MFCC with the configuration's coefficient count.
+    public static func featureSettings(_ c: AliNetConfiguration) -> AudioFeatureSettings {
+        var settings = AudioFeatureSettings.mfcc
+        settings.coefficients = c.audioCoefficients
+        return settings
+    }
+
+    /// The `slotCount × segmentSize` slot segments from a clip's feature frames (`featureSettings`, 10 ms hop):
+    /// CMVN over the clip, `audioContext` neighbours each side of the slot's frame.
+    public static func segments(features: FeatureMatrix, fps: Double, slotCount: Int,
                                 configuration c: AliNetConfiguration) throws(AlignmentError) -> [Float] {
         guard slotCount > 0 else { throw .emptyInput("no slots") }
-        guard samples.count >= 400 else { throw .missingInput("audio of \(samples.count) samples is too short for one 25 ms window") }
+        guard features.columns == c.audioCoefficients else {
+            throw .shapeMismatch("\(features.columns) audio features per frame for a model of \(c.audioCoefficients) coefficients")
+        }
         do {
-            var settings = AudioFeatureSettings.mfcc
-            settings.coefficients = c.audioCoefficients
-            var features = try AudioFeatures.compute(samples: samples, settings: settings)
-            normaliseColumns(&features)
-            let slots = try SlotFeatures.make(features: features, fps: fps, slotCount: slotCount, context: c.audioContext)
+            var normalised = features
+            normaliseColumns(&normalised)
+            let slots = try SlotFeatures.make(features: normalised, fps: fps, slotCount: slotCount, context: c.audioContext)
             guard slots.columns == c.segmentSize else {
                 throw AlignmentError.shapeMismatch("\(slots.columns) values per segment, the model wants \(c.segmentSize)")
             }
             return slots.values
-        } catch let error as FeaturesError {
-            throw .invalidSetting("audio features: \(error)")
         } catch let error as AlignmentError {
             throw error
         } catch {

@@ -46,7 +46,8 @@ public struct AliNetTrainingClip: Sendable {
     }
 }
 
-/// Trains Ali-Net with the triplet loss of Eq. 6 (margin r) on minibatches of frames.
+/// Trains Ali-Net with the triplet loss of Eq. 6 (margin r) on minibatches of frames, or with one of Table III's other
+/// objectives on the same encoders and samples (`objective`, see `AliNetObjective`).
 ///
 /// Anchor: a frame's mouth crop (Video-Ali); positive: its own slot's segment (Audio-Ali). Two negatives per
 /// anchor, each with its own triplet term: the paper's interfering audio (a segment of the same clip's shuffled
@@ -61,6 +62,16 @@ public final class AliNetTrainer {
     /// Weight of the hard-negative triplet term (the paper's term has weight 1).
     public var hardNegativeWeight: Float
     public var clipNorm: Float
+    /// The training objective (Table III's rows; see `AliNetObjective`).
+    public var objective: AliNetObjective = .triplet
+    /// `multiway`: candidates per frame (its own slot and this many minus one negatives).
+    public var multiwayCandidates: Int = 8
+    /// `multiway`: the softmax temperature on distances.
+    public var multiwayTemperature: Float = 1
+    /// `avenet`: the correspondence head [w, b] on the distance (its own Adam; not part of the saved model, which
+    /// keeps only the encoders: retrieval uses the distances).
+    public let correspondenceHead = Parameter(name: "avenet.head", value: AliNetObjective.initialHead)
+    var headOptimizer: Adam?
     var rng: SeededGenerator
 
     public init(network: AliNet, learningRate: Float = 2e-4, weightDecay: Float = 1e-4, margin: Float = 1,
@@ -89,10 +100,14 @@ public final class AliNetTrainer {
         let c = network.configuration
         let total = clips.reduce(0) { $0 + $1.count }
         guard total > 0, batchSize > 0 else { throw AlignmentError.emptyInput("no training frames") }
+        guard objective != .multiway || multiwayCandidates >= 1 else {
+            throw AlignmentError.invalidSetting("multi-way matching needs at least one candidate, got \(multiwayCandidates)")
+        }
         let ms = c.mouthSize, ss = c.segmentSize, h = c.mouthHeight, w = c.mouthWidth
         var video = [Float](repeating: 0, count: batchSize * ms)
         var positive = [Float](repeating: 0, count: batchSize * ss)
         var shuffled = positive, hard = positive
+        var candidates = [Float](repeating: 0, count: objective == .multiway ? batchSize * multiwayCandidates * ss : 0)
         for b in 0..<batchSize {
             var r = Int.random(in: 0..<total, using: &rng)
             var ci = 0
@@ -110,18 +125,23 @@ public final class AliNetTrainer {
                     video[b * ms + y * w + x] = clip.mouths[i * ms + t] - mean[t]
                 }
             }
-            var j = Int.random(in: 0..<(clip.count - 1), using: &rng)
-            if j >= i { j += 1 }
-            var offset = Int.random(in: 1...hardNegativeRange, using: &rng)
-            if Bool.random(using: &rng) { offset = -offset }
-            var hj = i + offset
-            if hj < 0 || hj >= clip.count { hj = i - offset }
-            hj = min(clip.count - 1, max(0, hj))
-            if hj == i { hj = j }
+            let (j, hj) = negativeSlots(of: i, count: clip.count)
             for t in 0..<ss {
                 positive[b * ss + t] = clip.segments[i * ss + t]
                 shuffled[b * ss + t] = clip.segments[j * ss + t]
                 hard[b * ss + t] = clip.segments[hj * ss + t]
+            }
+            if objective == .multiway {
+                // Candidates of anchor b: its own slot, then negatives alternating hard and shuffled ones.
+                let k = multiwayCandidates
+                for m in 0..<k {
+                    let slot: Int
+                    if m == 0 { slot = i } else if m == 1 { slot = hj } else if m == 2 { slot = j } else {
+                        let (oj, ohj) = negativeSlots(of: i, count: clip.count)
+                        slot = m % 2 == 1 ? ohj : oj
+                    }
+                    for t in 0..<ss { candidates[(b * k + m) * ss + t] = clip.segments[slot * ss + t] }
+                }
             }
         }
         let tape = Tape()
@@ -130,15 +150,41 @@ public final class AliNetTrainer {
         let pos = try network.audio(tape.input(Tensor(shape: audioShape, scalars: positive)))
         let neg1 = try network.audio(tape.input(Tensor(shape: audioShape, scalars: shuffled)))
         let neg2 = try network.audio(tape.input(Tensor(shape: audioShape, scalars: hard)))
-        let l1 = Variable.tripletMarginLoss(anchor: anchor, positive: pos, negative: neg1, margin: margin)
-        let l2 = Variable.tripletMarginLoss(anchor: anchor, positive: pos, negative: neg2, margin: margin)
-        let loss = l1 + l2 * hardNegativeWeight
+        let loss: Variable
+        switch objective {
+        case .triplet:
+            let l1 = Variable.tripletMarginLoss(anchor: anchor, positive: pos, negative: neg1, margin: margin)
+            let l2 = Variable.tripletMarginLoss(anchor: anchor, positive: pos, negative: neg2, margin: margin)
+            loss = l1 + l2 * hardNegativeWeight
+        case .avenet:
+            loss = correspondenceLoss(tape: tape, anchor: anchor, positive: pos, negatives: [neg1, neg2])
+        case .multiway:
+            let k = multiwayCandidates
+            let all = try network.audio(tape.input(Tensor(shape: [batchSize * k, 1, c.audioWidth, c.audioCoefficients],
+                                                          scalars: candidates)))
+            loss = Variable.multiwayMatchingLoss(anchor: anchor, candidates: all, temperature: multiwayTemperature)
+        }
         let accuracy = Self.accuracy(anchor.value, pos.value, [neg1.value, neg2.value])
         tape.backward(loss)
         if clipNorm > 0 { GradientClipping.clipNorm(optimizer.parameters, maxNorm: clipNorm) }
         optimizer.update()
         optimizer.zeroGrad()
+        if objective == .avenet { updateCorrespondenceHead() }
         return StepResult(loss: loss.value.scalar, accuracy: accuracy)
+    }
+
+    /// A shuffled negative (another slot of the same clip) and a hard one (1 … `hardNegativeRange` slots away) for
+    /// slot `i` of a clip of `count` slots.
+    func negativeSlots(of i: Int, count: Int) -> (shuffled: Int, hard: Int) {
+        var j = Int.random(in: 0..<(count - 1), using: &rng)
+        if j >= i { j += 1 }
+        var offset = Int.random(in: 1...hardNegativeRange, using: &rng)
+        if Bool.random(using: &rng) { offset = -offset }
+        var hj = i + offset
+        if hj < 0 || hj >= count { hj = i - offset }
+        hj = min(count - 1, max(0, hj))
+        if hj == i { hj = j }
+        return (j, hj)
     }
 
     static func accuracy(_ a: Tensor, _ p: Tensor, _ negatives: [Tensor]) -> Float {

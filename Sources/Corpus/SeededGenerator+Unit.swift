@@ -5,7 +5,7 @@ import Tensor
 
 extension SeededGenerator {
     /// A uniform Double in [0, 1) from the top 53 bits of the next value.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 }

@@ -13,7 +13,7 @@
 ///   `log(max(S, logFloor))`. Frame f is centred on sample `f·hop`.
 ///   The brief asked for `n_fft = 400`; a 400-point DFT is not radix-2, so the FFT is 512 points with the
 ///   same 25 ms (400-sample) window zero-padded around it — librosa's own `win_length < n_fft` convention.
-public struct AudioFeatureSettings: Sendable, Equatable, Codable {
+public struct AudioFeatureSettings: Sendable, Hashable, Codable {
     /// The feature family.
     public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
         /// Mel-frequency cepstral coefficients (python_speech_features conventions).

@@ -1,3 +1,4 @@
+import Pipeline
 import Alignment
 import Corpus
 import Foundation
@@ -5,10 +6,10 @@ import Media
 import Metrics
 import Restoration
 
-// EngineAdapters: the ONE place where the inspector builds an `InspectorSession` from a real clip, with the
-// engine's own parts: Media (decode, audio, face crop), Corpus (DropSimulation, TruthFile, FaceCrop, AlignerCatalog),
-// Alignment (Ali-Net distances, Eq. 8; the DP of Eq. 10 with its trace; dp-prior, posterior, uniform, timestamps),
-// Restoration (RestorerCatalog: hold, blend, minterpolate, FE-Net when its model is present) and Metrics.
+// EngineAdapters: the ONE place where the inspector builds an `InspectorSession` from a real clip, over Pipeline —
+// the same decode plan (`DroppedClip`: slot grid, face box, slot audio), survivor features, aligners and restorer
+// factory as `dropfill restore` — plus Corpus (DropSimulation, TruthFile) for clips dropped here, Alignment for the
+// distance matrix (Eq. 8) and the estimators with their traces (Eq. 10), and Metrics.
 //
 // Without the Ali-Net model file the distance matrix falls back to a content cue computed here
 // (`cueDistances`: |z(mouth-box darkness) − z(log audio RMS)|), labelled as such in the view.
@@ -25,15 +26,22 @@ public enum EngineAdapters {
         public var truthPath: String?
         /// Treat the clip as already dropped even without a truth file.
         public var dropped = false
-        /// Longest side frames are decoded at (the inspector never needs more).
+        /// Longest side frames are shown at (restoration itself runs at full size, as `restore` does).
         public var maxSide = 256
+        /// Where the models are (the CLI reads its flags and environment into it).
+        public var locator: ModelLocator
+        /// Side of the face square learned methods restore.
+        public var faceSize: Int
 
-        public init(rate: Double = 0.87, seed: UInt64 = 0, truthPath: String? = nil, dropped: Bool = false, maxSide: Int = 256) {
+        public init(rate: Double = 0.87, seed: UInt64 = 0, truthPath: String? = nil, dropped: Bool = false, maxSide: Int = 256,
+                    locator: ModelLocator = ModelLocator(), faceSize: Int = 256) {
             self.rate = rate
             self.seed = seed
             self.truthPath = truthPath
             self.dropped = dropped
             self.maxSide = maxSide
+            self.locator = locator
+            self.faceSize = faceSize
         }
     }
 
@@ -55,42 +63,29 @@ public enum EngineAdapters {
 
     /// A complete clip, frames dropped with `DropSimulation` (rate, seed) as `dropfill drop` does.
     public static func completeSession(path: String, options: Options, mailbox: LoaderMailbox? = nil) throws(InspectorError) -> InspectorSession {
-        let (frames, fps) = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding")
+        let clip = try open(path: path, truthPath: nil, mailbox: mailbox)
+        let frames = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding").frames
         let n = frames.count
         let mask: [Bool]
         do { mask = try DropSimulation.keepMask(frameCount: n, settings: DropSettings(rate: options.rate, seed: options.seed)) } catch {
             throw .loadFailed("\(error)")
         }
         let truth = DropSimulation.survivingPositions(mask)
-        let surviving = truth.map { frames[$0] }
-        mailbox?.progress("reading audio")
-        let audio = try decodeAudio(path: path)
         let name = URL(fileURLWithPath: path).lastPathComponent + " (dropped here: rate \(options.rate), seed \(options.seed))"
-        return try assemble(name: name, source: path, survivorIndices: truth, fps: fps, n: n, surviving: surviving, timestamps: nil,
-                            audio: audio, truthPositions: truth, truthFrames: frames, mailbox: mailbox)
+        return try assemble(name: name, clip: clip, survivorIndices: truth, fps: clip.fps, n: n, shown: truth.map { frames[$0] },
+                            timestamps: nil, truthPositions: truth, truthFrames: frames, options: options, mailbox: mailbox)
     }
 
     // MARK: - Dropped clip: truth from a truth file, if any
 
     /// A clip that already lost frames; the truth file (positions, source clip) enables the comparisons.
     public static func droppedSession(path: String, truthPath: String?, options: Options, mailbox: LoaderMailbox? = nil) throws(InspectorError) -> InspectorSession {
-        let truthFile: TruthFile?
-        if let truthPath {
-            do { truthFile = try TruthFile.load(path: truthPath) } catch { throw .loadFailed("truth file \(truthPath): \(error)") }
-        } else {
-            truthFile = nil
-        }
-        let (surviving, fps) = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding survivors")
-        mailbox?.progress("reading audio")
-        let audio = try decodeAudio(path: path)
+        let clip = try open(path: path, truthPath: truthPath, mailbox: mailbox)
+        let surviving = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding survivors").frames
         let k = surviving.count
-        var n = truthFile?.originalFrameCount ?? Int((audio.duration * fps).rounded())
-        n = max(n, k)
+        let n = clip.slotCount
         var truthFrames: [RGBImage]?
-        if let tf = truthFile {
-            guard tf.positions.count == k else {
-                throw .loadFailed("truth file lists \(tf.positions.count) surviving frames, the clip has \(k)")
-            }
+        if let tf = clip.truth {
             // The truth file names its source as `drop` was given it: relative to the truth file, or to where
             // `drop` ran (usually the current directory).
             let candidates = [URL(fileURLWithPath: tf.source, relativeTo: URL(fileURLWithPath: truthPath ?? path).deletingLastPathComponent()).path,
@@ -100,11 +95,19 @@ public enum EngineAdapters {
                 if truthFrames?.count != n { truthFrames = nil }
             }
         }
-        let timestamps = surviving.compactMap(\.timestamp)
         let name = URL(fileURLWithPath: path).lastPathComponent
-        return try assemble(name: name, source: path, survivorIndices: Array(0..<k), fps: fps, n: n, surviving: surviving,
-                            timestamps: timestamps.count == k ? timestamps : nil,
-                            audio: audio, truthPositions: truthFile?.positions, truthFrames: truthFrames, mailbox: mailbox)
+        return try assemble(name: name, clip: clip, survivorIndices: Array(0..<k), fps: clip.fps, n: n, shown: surviving,
+                            timestamps: clip.hasTimestamps ? clip.timestamps : nil, truthPositions: clip.truth?.positions,
+                            truthFrames: truthFrames, options: options, mailbox: mailbox)
+    }
+
+    /// Pass 1 of the decode plan (slot grid, face box, audio), errors in the inspector's words.
+    static func open(path: String, truthPath: String?, mailbox: LoaderMailbox?) throws(InspectorError) -> DroppedClip {
+        do {
+            return try DroppedClip.open(path: path, truthPath: truthPath) { mailbox?.progress($0) }
+        } catch {
+            throw .loadFailed("\(error)")
+        }
     }
 
     // MARK: - Shared
@@ -133,47 +136,46 @@ public enum EngineAdapters {
         }
     }
 
-    static func decodeAudio(path: String) throws(InspectorError) -> AudioTrack {
-        do { return try AudioDecoder.decode(path: path) } catch { throw .loadFailed("audio of \(path): \(error)") }
-    }
-
     /// The session: distances (Ali-Net when its model is found, else the content cue), every aligner, and the
-    /// restorers of `RestorerCatalog`. `source` holds the survivors' pixels at full size (frame `survivorIndices[i]`
-    /// of it is survivor i): Ali-Net reads their face crops from it.
-    static func assemble(name: String, source: String, survivorIndices: [Int], fps: Double, n: Int, surviving: [RGBImage],
-                         timestamps: [Double]?, audio: AudioTrack, truthPositions: [Int]?, truthFrames: [RGBImage]?,
+    /// restorers of `RestorerFactory`. Survivor i is frame `survivorIndices[i]` of `clip`'s file; `shown` holds them
+    /// at display size.
+    static func assemble(name: String, clip: DroppedClip, survivorIndices: [Int], fps: Double, n: Int, shown: [RGBImage],
+                         timestamps: [Double]?, truthPositions: [Int]?, truthFrames: [RGBImage]?, options: Options,
                          mailbox: LoaderMailbox?) throws(InspectorError) -> InspectorSession {
-        let k = surviving.count
+        let k = shown.count
         var notes: [String] = []
         mailbox?.progress("distance matrix")
         var d: DistanceMatrix
         var label: String
         var estimators: [any PositionEstimator] = []
         var visualCue: [Float]?
-        if let (model, faces) = aliNet(source: source, indices: survivorIndices, mailbox: mailbox, notes: &notes) {
+        let audioTrack = clip.audio.track ?? AudioTrack(samples: [], sampleRate: AudioTrack.engineSampleRate)
+        if let model = aliNetModel(options.locator, notes: &notes) {
             do {
                 let c = model.configuration
-                let mouths = try AliNetClipInputs.mouths(faces, configuration: c)
-                let segments = try AliNetClipInputs.segments(audio, fps: fps, slotCount: n, configuration: c)
-                d = try model.distances(mouths: mouths, frameCount: k, segments: segments, slotCount: n)
-                visualCue = try VisualClipAligner.thumbnailChange(faces)
+                mailbox?.progress("face crops for Ali-Net")
+                let features = try clip.survivorFeatures(extractor: SurvivorFeatureExtractor(thumbnails: true, mouth: c),
+                                                         frames: Set(survivorIndices))
+                let segments = try clip.audio.aliNetSegments(c)
+                d = try model.distances(mouths: features.mouths ?? [], frameCount: k, segments: segments, slotCount: n)
+                visualCue = try features.thumbnailChange()
                 estimators = [AliNetRetrieval.dp, .dpGap, .dpPrior, .posterior, .posteriorVisual].map { kind in
                     NamedEstimator(name: kind.rawValue, base: model.estimator(kind))
                 }
                 label = "Ali-Net ‖h(I) − h(M)‖, Eq. 8" + (model.calibration.normaliseColumns == true ? " (columns standardised)" : "")
             } catch {
                 notes.append("Ali-Net failed (\(error)); distances from the content cue instead")
-                d = try cueDistances(surviving: surviving, audio: audio, n: n, fps: fps)
+                d = try cueDistances(surviving: shown, audio: audioTrack, n: n, fps: fps)
                 label = "content cue: |z(mouth darkness) − z(log RMS)|"
             }
         } else {
-            d = try cueDistances(surviving: surviving, audio: audio, n: n, fps: fps)
+            d = try cueDistances(surviving: shown, audio: audioTrack, n: n, fps: fps)
             label = "content cue: |z(mouth darkness) − z(log RMS)|"
         }
         if estimators.isEmpty { estimators = [DynamicPositionRetrieval(), PriorDPEstimator()] }
         if visualCue == nil, k >= 3 {
             // Without Ali-Net the picture change between survivors still drives `visual`.
-            visualCue = try? VisualClipAligner.thumbnailChange(surviving)
+            visualCue = try? VisualClipAligner.thumbnailChange(shown)
         }
         if visualCue != nil {
             estimators.append(VisualEstimator())
@@ -192,36 +194,30 @@ public enum EngineAdapters {
                 notes.append("aligner \(e.name) failed: \(error)")
             }
         }
-        let restorers = EngineFrameProvider.availableRestorers(notes: &notes)
-        let provider = EngineFrameProvider(surviving: surviving, truth: truthFrames, fps: fps, restorers: restorers,
-                                           positions: Dictionary(results.map { ($0.name, $0.predicted) }, uniquingKeysWith: { a, _ in a }))
+        var positions = Dictionary(results.map { ($0.name, $0.predicted) }, uniquingKeysWith: { a, _ in a })
+        if let truthPositions { positions[EngineFrameProvider.truthAligner] = truthPositions }
+        mailbox?.progress("decoding survivors at full size")
+        let provider: EngineFrameProvider
+        do {
+            let factory = RestorerFactory(locator: options.locator, faceSize: options.faceSize)
+            provider = try EngineFrameProvider(clip: clip, survivorIndices: survivorIndices, shownSize: shown.first.map { ($0.width, $0.height) },
+                                               truth: truthFrames, factory: factory, positions: positions, notes: &notes)
+        } catch {
+            throw .loadFailed("\(error)")
+        }
         return try InspectorSession(clipName: name, fps: fps, n: n, k: k, distance: d, distanceLabel: label,
-                                    truePositions: truthPositions, alignments: results, methods: restorers.map(\.name),
+                                    truePositions: truthPositions, alignments: results, methods: provider.methods,
                                     frames: provider, notes: notes)
     }
 
-    /// The shipped Ali-Net model and the survivors' 256² face crops, or nil (with a note) when there is no model.
-    static func aliNet(source: String, indices: [Int], mailbox: LoaderMailbox?, notes: inout [String]) -> (AliNetModel, [RGBImage])? {
-        guard let path = AlignerCatalog.defaultModelPath() else {
+    /// The Ali-Net model `locator` finds, or nil (with a note) when there is none or it is unusable.
+    static func aliNetModel(_ locator: ModelLocator, notes: inout [String]) -> AliNetModel? {
+        guard let path = locator.alignerModelPath() else {
             notes.append("no Ali-Net model (\(AlignerCatalog.shippedModel)): distances from a content cue")
             return nil
         }
         do {
-            let model = try AliNetModel.load(path: path)
-            mailbox?.progress("face crops for Ali-Net")
-            let box = try FaceCrop.box(forClipAt: source)
-            let decoder = try VideoDecoder(path: source, options: DecodeOptions(crop: box, size: (256, 256)))
-            let wanted = Set(indices)
-            var faces: [RGBImage] = [], i = 0
-            while let f = try decoder.nextFrame() {
-                if wanted.contains(i) { faces.append(f) }
-                i += 1
-            }
-            guard faces.count == indices.count else {
-                notes.append("face crops: \(faces.count) of \(indices.count) frames decoded; distances from a content cue")
-                return nil
-            }
-            return (model, faces)
+            return try AliNetModel.load(path: path)
         } catch {
             notes.append("Ali-Net model \(path) unusable (\(error)); distances from a content cue")
             return nil
@@ -280,35 +276,57 @@ struct NamedEstimator: PositionEstimator {
     }
 }
 
-/// Serves truth, restored and difference frames; a restored frame is made by restoring its whole gap with the
-/// engine's restorer (cached per method, aligner and slot); metrics through Metrics' standard convention.
+/// Serves truth, restored and difference frames; a restored frame is made by restoring its whole gap at full size
+/// with the restorer `RestorerFactory` makes — exactly what `dropfill restore` computes for that gap — and shown at
+/// the session's display size. Cached per method, aligner and slot; metrics through Metrics' standard convention.
 final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
-    let surviving: [RGBImage]
+    /// The alignment name under which a truth file's positions are served.
+    static let truthAligner = "truth"
+
+    /// The survivors at full size, decoded as `restore` decodes them.
+    let survivors: [RGBImage]
+    let shownSize: (width: Int, height: Int)?
     let truth: [RGBImage]?
     let positions: [String: [Int]]
     let restorers: [String: any FrameRestorer]
+    let methods: [String]
     let context: GapContext
     private let lock = NSLock()
     private var frames: [String: RGBImage] = [:]
+    private var fullFrames: [String: RGBImage] = [:]
     private var scores: [String: FrameMetrics] = [:]
 
-    init(surviving: [RGBImage], truth: [RGBImage]?, fps: Double, restorers: [any FrameRestorer], positions: [String: [Int]]) {
-        self.surviving = surviving
+    init(survivors: [RGBImage], shownSize: (width: Int, height: Int)?, truth: [RGBImage]?, restorers: [any FrameRestorer],
+         positions: [String: [Int]], context: GapContext) {
+        self.survivors = survivors
+        self.shownSize = shownSize
         self.truth = truth
         self.positions = positions
+        methods = restorers.map(\.name)
         self.restorers = Dictionary(restorers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        context = GapContext(frameRate: Rational(fps: fps))
+        self.context = context
     }
 
-    /// The classical restorers, and FE-Net when its model file is present (a note says when it is not).
-    static func availableRestorers(notes: inout [String]) -> [any FrameRestorer] {
-        var out: [any FrameRestorer] = []
+    /// The provider of `clip`: its survivors decoded at full size as `restore` decodes them, every method of the
+    /// catalog from `factory` (learned ones when their model is found; a note says when not), and `restore`'s context.
+    convenience init(clip: DroppedClip, survivorIndices: [Int], shownSize: (width: Int, height: Int)?, truth: [RGBImage]?,
+                     factory: RestorerFactory, positions: [String: [Int]], notes: inout [String]) throws {
+        let wanted = Set(survivorIndices)
+        var full: [RGBImage] = []
+        let decoder = try VideoDecoder(path: clip.path)
+        var i = 0
+        while let f = try decoder.nextFrame() {
+            if wanted.contains(i) { full.append(f) }
+            i += 1
+        }
+        var made: [any FrameRestorer] = []
         for name in RestorerCatalog.all {
-            do { out.append(try RestorerCatalog.make(name)) } catch {
+            do { made.append(try factory.make(name, faceBox: clip.faceBox)) } catch {
                 if RestorerCatalog.learned.contains(name) { notes.append("\(name) unavailable: \(error)") }
             }
         }
-        return out
+        self.init(survivors: full, shownSize: shownSize, truth: truth, restorers: made, positions: positions,
+                  context: GapContext(frameRate: clip.grid.fps, slotCount: clip.slotCount, slotFeatures: try clip.audio.restorationRows()))
     }
 
     func frame(slot: Int, kind: FrameKind) -> RGBImage? {
@@ -350,25 +368,49 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
         return m
     }
 
-    /// The frame at `slot`: a survivor placed there, or its gap restored by `method` (the whole gap at once, cached).
+    /// The frame at `slot` at display size (see `restoredFullFrame`).
     private func restored(slot: Int, method: String, aligner: String) -> RGBImage? {
         let key = "\(method)|\(aligner)|\(slot)"
         if let f = cached(key) { return f }
-        guard let p = positions[aligner], p.count == surviving.count, !p.isEmpty, let restorer = restorers[method] else { return nil }
-        if let i = p.firstIndex(of: slot) { return surviving[i] }
+        guard let full = restoredFullFrame(slot: slot, method: method, aligner: aligner) else { return nil }
+        let shown: RGBImage
+        if let size = shownSize, size.width != full.width || size.height != full.height {
+            guard let scaled = try? Resampler.resize(full, width: size.width, height: size.height) else { return nil }
+            shown = scaled
+        } else {
+            shown = full
+        }
+        store(key, shown)
+        return shown
+    }
+
+    /// The frame at `slot` at full size: a survivor placed there, or its gap restored by `method` (the whole gap at
+    /// once, as `restore` does, cached).
+    func restoredFullFrame(slot: Int, method: String, aligner: String) -> RGBImage? {
+        let key = "\(method)|\(aligner)|\(slot)"
+        lock.lock()
+        if let f = fullFrames[key] {
+            lock.unlock()
+            return f
+        }
+        lock.unlock()
+        guard let p = positions[aligner], p.count == survivors.count, !p.isEmpty, let restorer = restorers[method] else { return nil }
+        if let i = p.firstIndex(of: slot) { return survivors[i] }
         let r = p.firstIndex { $0 > slot }
         let left = r.map { $0 - 1 } ?? (p.count - 1)
-        let leftFrame = left >= 0 ? SlotFrame(slot: p[left], frame: surviving[left]) : nil
-        let rightFrame = r.map { SlotFrame(slot: p[$0], frame: surviving[$0]) }
+        let leftFrame = left >= 0 ? SlotFrame(slot: p[left], frame: survivors[left]) : nil
+        let rightFrame = r.map { SlotFrame(slot: p[$0], frame: survivors[$0]) }
         let from = (leftFrame?.slot ?? -1) + 1, to = rightFrame?.slot ?? (slot + 1)
         guard from < to, let filled = try? restorer.fillGap(left: leftFrame, right: rightFrame, slots: Array(from..<to), context: context)
         else { return nil }
         var answer: RGBImage?
+        lock.lock()
         for f in filled {
             guard let picture = try? f.videoFrame() else { continue }
-            store("\(method)|\(aligner)|\(f.slot)", picture)
+            fullFrames["\(method)|\(aligner)|\(f.slot)"] = picture
             if f.slot == slot { answer = picture }
         }
+        lock.unlock()
         return answer
     }
 

@@ -30,6 +30,19 @@ public enum AudioDecoder {
         return AudioTrack(samples: samples, sampleRate: sampleRate)
     }
 
+    /// The whole audio track, mono, at the stream's own sample rate (clamped to 8–96 kHz): what `restore` writes back.
+    public static func decodeAtNativeRate(path: String) throws(MediaError) -> AudioTrack {
+        let input = try InputFile(path: path)
+        guard let index = input.audioStreamIndex else { throw .noAudioStream(path) }
+        let native = input.stream(index).flatMap { $0.pointee.codecpar }.map { Int($0.pointee.sample_rate) } ?? engineRate
+        let rate = max(8000, min(96_000, native > 0 ? native : engineRate))
+        var samples: [Float] = []
+        _ = try run(input: input, stream: index, targetRate: rate) { chunk in samples.append(contentsOf: chunk) }
+        return AudioTrack(samples: samples, sampleRate: rate)
+    }
+
+    private static var engineRate: Int { AudioTrack.engineSampleRate }
+
     /// Counts samples per channel at the native rate and after resampling, without keeping them.
     static func countSamples(input: InputFile, stream: Int32, targetRate: Int) throws(MediaError)
         -> (native: Int, resampled: Int, damaged: Int)

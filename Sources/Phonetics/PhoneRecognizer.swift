@@ -67,17 +67,17 @@ public struct PhoneRecognizer: Sendable {
         let pcm = samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
         let cuts = Self.cutPoints(pcm, sampleRate: sampleRate, chunk: Int(chunkSeconds * Double(sampleRate)))
         let pieces = (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
-        let results = PieceResults(count: pieces.count)
+        let results = UnsafeResults<[PhoneSegment]>(count: pieces.count)
         Parallel.forEach(pieces.count, cost: 1 << 20) { range in
-            for p in range {
-                results.set(p, Result { () throws(PhoneticsError) -> [PhoneSegment] in
-                    try decodePiece(pcm, range: pieces[p], sampleRate: sampleRate)
-                })
-            }
+            for p in range { results.set(p, Result { try decodePiece(pcm, range: pieces[p], sampleRate: sampleRate) }) }
         }
-        var out: [PhoneSegment] = []
-        for p in 0..<pieces.count { out += try results.get(p) }
-        return out
+        do {
+            return try results.values().flatMap { $0 }
+        } catch let error as PhoneticsError {
+            throw error
+        } catch {
+            throw .decoderFailed("\(error)")
+        }
     }
 
     /// Decodes `pcm[range]` with a decoder of its own; times are relative to the start of `pcm`.
@@ -139,26 +139,5 @@ public struct PhoneRecognizer: Sendable {
         }
         cuts.append(pcm.count)
         return cuts
-    }
-}
-
-/// Results of the decoded pieces, written from the worker threads (one piece each) under a lock.
-private final class PieceResults: @unchecked Sendable {
-    private var storage: [Result<[PhoneSegment], PhoneticsError>?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: Result<[PhoneSegment], PhoneticsError>) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-
-    func get(_ i: Int) throws(PhoneticsError) -> [PhoneSegment] {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let r = storage[i] else { throw .decoderFailed("piece \(i) was not decoded") }
-        return try r.get()
     }
 }

@@ -1,5 +1,6 @@
 import CNcursesw
 import Foundation
+import Pipeline
 import Inspector
 
 /// Runs a `RatingSession` on a terminal backend: plays stimuli at their frame rate, feeds keys in, carries out
@@ -90,6 +91,8 @@ public enum RatingLauncher {
         /// Order seed for a new rater (nil: a random one, stored).
         public var orderSeed: UInt64?
         public var softwareVersion: String
+        /// Where the restoration models are when the study names none (the CLI fills it from its environment).
+        public var locator: ModelLocator = ModelLocator()
 
         public init(studyPath: String, rater: String, databasePath: String? = nil, cacheRoot: String? = nil, graphics: GraphicsMode? = nil,
                     theme: String? = nil, silent: Bool = false, orderSeed: UInt64? = nil, softwareVersion: String) {
@@ -126,7 +129,7 @@ public enum RatingLauncher {
         }
         let store = try RatingStore(path: o.databasePath ?? RatingStore.defaultPath())
         let record = try store.rater(raterID, study: study, newSeed: o.orderSeed ?? UInt64.random(in: 0...UInt64(Int64.max)))
-        let cache = StimulusCache(root: o.cacheRoot ?? StimulusCache.defaultRoot(), study: study)
+        let cache = StimulusCache(root: o.cacheRoot ?? StimulusCache.defaultRoot(), study: study, locator: o.locator)
         let missing = cache.missing().count
         if missing > 0 {
             note("preparing \(missing) stimuli in \(cache.folder)")

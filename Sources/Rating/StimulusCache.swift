@@ -1,3 +1,4 @@
+import Pipeline
 import Corpus
 import Foundation
 import Media
@@ -12,10 +13,13 @@ import Restoration
 public struct StimulusCache: Sendable {
     public var root: String
     public var study: Study
+    /// Where the models are when the study names none (the CLI passes its flags and environment in).
+    public var locator: ModelLocator
 
-    public init(root: String, study: Study) {
+    public init(root: String, study: Study, locator: ModelLocator = ModelLocator()) {
         self.root = root
         self.study = study
+        self.locator = locator
     }
 
     /// `$XDG_CACHE_HOME/dropfill/stimuli`, else `~/.cache/dropfill/stimuli`.
@@ -61,11 +65,8 @@ public struct StimulusCache: Sendable {
                     try Self.replace(truth, with: tmpTruth)
                     try Self.replace(dropped, with: tmp)
                 }
-                let models = study.models.map { $0.hasPrefix("/") ? $0 : study.baseDirectory + "/" + $0 }
-                let restorer = try RestorerCatalog.make(s.method, models: models)
                 let out = path(for: s), tmp = dir + "/.\(s.method)-\(getpid()).mp4"
-                _ = try RestorePipeline.run(input: dropped, output: tmp, options: RestoreOptions(positions: .truthFile(truth), crf: 12, preset: "fast"),
-                                            restorer: restorer, aligner: nil)
+                _ = try Self.restore(dropped: dropped, truth: truth, output: tmp, method: s.method, factory: factory)
                 try Self.replace(out, with: tmp)
             } catch let e as RatingError {
                 throw e
@@ -76,6 +77,23 @@ public struct StimulusCache: Sendable {
         }
         progress(done, todo.count, "done")
         return done
+    }
+
+    /// The restorers of the study's methods: `study.models` (relative to the study file) or the standard search.
+    public var factory: RestorerFactory {
+        var locator = self.locator
+        if let models = study.models { locator.restorationModels = models.hasPrefix("/") ? models : study.baseDirectory + "/" + models }
+        return RestorerFactory(locator: locator)
+    }
+
+    /// Restores one stimulus exactly as `dropfill restore DROPPED --positions TRUTH --method METHOD` does: the same
+    /// decode plan, the same restorer from `RestorerFactory` (face square for learned methods), true positions.
+    public static func restore(dropped: String, truth: String, output: String, method: String, factory: RestorerFactory,
+                               framesDirectory: String? = nil) throws -> RestoreSummary {
+        let clip = try DroppedClip.open(path: dropped, truthPath: truth, findFace: factory.usesFaceSquare(method))
+        return try RestorePipeline.run(clip: clip, output: output,
+                                       options: RestoreOptions(positions: .truthFile(truth), framesDirectory: framesDirectory, crf: 12, preset: "fast"),
+                                       method: method, factory: factory, aligner: nil)
     }
 
     static func replace(_ path: String, with tmp: String) throws {

@@ -107,7 +107,7 @@ public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
         guard left.width >= 8, left.height >= 8 else {
             throw RestorationError.frameSizeMismatch("\(left.sizeDescription) is too small for FE-Net (at least 8×8)")
         }
-        let audio: FENetAudio? = useAudio ? context.slotFeatures.map(FENetAudio.init) : nil
+        let audio: FENetAudio? = useAudio ? context.standardisedAudio : nil
         if let audio, audio.columns != net.config.audioInput {
             throw RestorationError.audioMismatch("\(audio.columns) values per segment, the model takes \(net.config.audioInput)")
         }

@@ -69,12 +69,17 @@ public struct GapContext: Sendable {
     /// Number of slots in the clip, when known.
     public var slotCount: Int?
     /// Audio segments, row j = slot j (`SlotFeatures.make`); nil when the method does not use audio.
-    public var slotFeatures: FeatureMatrix?
+    public var slotFeatures: FeatureMatrix? {
+        didSet { standardisedAudio = slotFeatures.map(FENetAudio.init) }
+    }
+    /// `slotFeatures` standardised over the clip once (FE-Net's input), not on every gap.
+    public private(set) var standardisedAudio: FENetAudio?
 
     public init(frameRate: Rational, slotCount: Int? = nil, slotFeatures: FeatureMatrix? = nil) {
         self.frameRate = frameRate
         self.slotCount = slotCount
         self.slotFeatures = slotFeatures
+        standardisedAudio = slotFeatures.map(FENetAudio.init)
     }
 }
 

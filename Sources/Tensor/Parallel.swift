@@ -99,3 +99,30 @@ final class ScratchPool: @unchecked Sendable {
         if free.count > 4 { free.removeFirst() }
     }
 }
+
+// MARK: - Results of concurrent iterations
+
+/// A fixed-size array written from concurrent iterations, each index once.
+public final class UnsafeResults<T>: @unchecked Sendable {
+    private var storage: [Result<T, any Error>?]
+    private let lock = NSLock()
+
+    public init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    public func set(_ i: Int, _ value: Result<T, any Error>) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    /// The values in order; the first error an iteration stored, or `MissingResult` for an index never set.
+    public func values() throws -> [T] {
+        try storage.enumerated().map { i, r in try (r ?? .failure(MissingResult(index: i))).get() }
+    }
+
+    /// An iteration that stored nothing (a bug in the caller, never a user's input).
+    public struct MissingResult: Error, CustomStringConvertible {
+        public let index: Int
+        public var description: String { "no result for iteration \(index)" }
+    }
+}

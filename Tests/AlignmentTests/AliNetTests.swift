@@ -1,5 +1,7 @@
+import Features
 import Foundation
 import Tensor
+import DropfillTestSupport
 import Testing
 @testable import Alignment
 
@@ -75,7 +77,8 @@ import Testing
     @Test func badInputsAreTypedErrors() throws {
         #expect(throws: AlignmentError.self) { try AliNetInputs.mouth(rgb: [1, 2, 3], width: 2, height: 2, configuration: Self.config) }
         #expect(throws: AlignmentError.self) {
-            try AliNetInputs.segments(samples: [Float](repeating: 0, count: 100), fps: 25, slotCount: 3, configuration: Self.config)
+            try AliNetInputs.segments(features: try FeatureMatrix(rows: 4, columns: 5, values: [Float](repeating: 0, count: 20), step: 0.01, firstCentre: 0.0125, duration: 0.05),
+                                      fps: 25, slotCount: 3, configuration: Self.config)
         }
         var bad = Self.config
         bad.videoChannels = []
@@ -84,7 +87,8 @@ import Testing
 
     @Test func segmentsHaveOneRowPerSlotAndAreNormalised() throws {
         let samples = (0..<16_000).map { i in Float(sin(Double(i) * 0.05) * (0.2 + 0.2 * sin(Double(i) / 2000))) }
-        let s = try AliNetInputs.segments(samples: samples, fps: 25, slotCount: 25, configuration: Self.config)
+        let features = try AudioFeatures.compute(samples: samples, settings: AliNetInputs.featureSettings(Self.config))
+        let s = try AliNetInputs.segments(features: features, fps: 25, slotCount: 25, configuration: Self.config)
         #expect(s.count == 25 * Self.config.segmentSize)
         #expect(s.allSatisfy { $0.isFinite })
         #expect(s.contains { abs($0) > 0.1 })
@@ -174,6 +178,8 @@ import Testing
         var losses: [Float] = []
         for _ in 0..<30 { losses.append(try trainer.step(clips: clips, batchSize: 32).loss) }
         let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
+        // A margin, not a measurement: over the BLAS kernels Haswell, SkylakeX, Sandybridge and Prescott the same
+        // 30 steps end at 0.35–0.36 of the first losses; the claim is only that training lowers the loss.
         #expect(last < 0.8 * first, "loss \(first) → \(last)")
         #expect(losses.allSatisfy { $0.isFinite })
     }
@@ -201,16 +207,29 @@ import Testing
         return (total, uniformTotal)
     }
 
-    @Test func trainedModelAlignsBetterThanUniform() throws {
-        let train = try (1...4).map { try Self.syntheticClip(count: 80, seed: $0) }
+    /// A tiny Ali-Net trained 150 steps on four synthetic clips, frozen as a fixture: orderings are asserted on it,
+    /// never on a fresh training run (whose outcome flips with the BLAS kernel: measured on one machine with four
+    /// `OPENBLAS_CORETYPE`s, the same 150 steps gave normalised DP 240–481 and posterior 230–341).
+    static let frozenModelPath = FrozenFixture.path("alinet-tiny-synthetic.safetensors")
+
+    static func trainingClips() throws -> [AliNetTrainingClip] { try (1...4).map { try Self.syntheticClip(count: 80, seed: $0) } }
+
+    @Test(.enabled(if: FrozenFixture.regenerate, Comment(rawValue: FrozenFixture.regenerateReason)))
+    func regenerateFrozenModel() throws {
         let net = try AliNet(configuration: Self.config, seed: 5)
         let trainer = AliNetTrainer(network: net, learningRate: 2e-3, seed: 9)
-        for _ in 0..<150 { try trainer.step(clips: train, batchSize: 32) }
+        for _ in 0..<150 { try trainer.step(clips: try Self.trainingClips(), batchSize: 32) }
+        try AliNetModel(network: net, metadata: ["fixture": "AliNetTests.regenerateFrozenModel: 150 steps, lr 2e-3, seeds 5/9, synthetic clips 1-4 of 80 slots"])
+            .save(to: Self.frozenModelPath)
+    }
+
+    @Test func frozenModelAlignsBetterThanUniform() throws {
+        let net = try AliNetModel.load(path: Self.frozenModelPath, expecting: Self.config).network
         let test = try Self.syntheticClip(count: 120, seed: 99)
         let dpRaw = try Self.bias(net, on: test, normalise: false, temperature: nil)
         let dpNormalised = try Self.bias(net, on: test, normalise: true, temperature: nil)
         let posterior = try Self.bias(net, on: test, normalise: true, temperature: 0.1)
-        // Measured when written: raw DP 885, normalised DP 481, normalised posterior 341, uniform 952.
+        // Measured on the committed fixture: raw DP 885, normalised DP 481, normalised posterior 341, uniform 952.
         #expect(dpNormalised.0 < dpRaw.0, "column normalisation: \(dpNormalised.0) vs \(dpRaw.0)")
         #expect(posterior.0 < dpNormalised.0, "posterior median \(posterior.0) vs DP \(dpNormalised.0)")
         #expect(2 * posterior.0 < posterior.uniform, "posterior \(posterior.0) vs uniform \(posterior.uniform)")

@@ -1,3 +1,4 @@
+import DropfillTestSupport
 import Foundation
 import Testing
 import Media

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Media
 import Restoration
 @testable import Inspector
 
@@ -42,8 +43,8 @@ import Restoration
 
     @Test func restoredFramesComeFromTheEngineRestorers() throws {
         let a = try RGBImage(width: 2, height: 1, rgb: [0, 0, 0, 0, 0, 0]), b = try RGBImage(width: 2, height: 1, rgb: [100, 200, 40, 100, 200, 40])
-        let provider = EngineFrameProvider(surviving: [a, b], truth: nil, fps: 25, restorers: [HoldRestorer(), BlendRestorer()],
-                                           positions: ["dp": [0, 4]])
+        let provider = EngineFrameProvider(survivors: [a, b], shownSize: nil, truth: nil, restorers: [HoldRestorer(), BlendRestorer()],
+                                           positions: ["dp": [0, 4]], context: GapContext(frameRate: Rational(25, 1)))
         #expect(provider.frame(slot: 2, kind: .restored(method: "hold", aligner: "dp"))?.rgb == [0, 0, 0, 0, 0, 0])
         #expect(provider.frame(slot: 1, kind: .restored(method: "blend", aligner: "dp"))?.rgb == [25, 50, 10, 25, 50, 10])
         #expect(provider.frame(slot: 4, kind: .restored(method: "blend", aligner: "dp"))?.rgb == [100, 200, 40, 100, 200, 40])

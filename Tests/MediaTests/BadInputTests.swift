@@ -1,3 +1,4 @@
+import DropfillTestSupport
 import Foundation
 import Testing
 @testable import Media
@@ -47,13 +48,11 @@ import Testing
         }
     }
 
-    @Test func noVideoStream() throws {
+    @Test(.enabled(if: Prerequisite.ffmpeg, Comment(rawValue: Prerequisite.ffmpegReason)))
+    func noVideoStream() throws {
         let dir = try MediaFixtures.scratch()
         let path = dir.appendingPathComponent("audio only.m4a").path
-        guard try MediaFixtures.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-c:a", "aac", path]) != nil else {
-            print("skipped: ffmpeg is not installed")
-            return
-        }
+        try #require(try MediaFixtures.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:duration=1", "-c:a", "aac", path]) != nil)
         #expect(throws: MediaError.noVideoStream(path)) { try VideoDecoder(path: path) }
         let info = try MediaInfo.probe(path: path)
         #expect(info.video == nil && info.frameCount == 0 && info.audio != nil)

@@ -1,3 +1,4 @@
+import DropfillTestSupport
 import Foundation
 import Testing
 @testable import Media
@@ -7,15 +8,10 @@ import Testing
 @Suite struct FaceDetectorTests {
     static let cascadeAvailable = FileManager.default.fileExists(atPath: HaarCascade.frontalFacePath)
 
-    /// A shared real clip (../shared/data beside the repository, or /work/shared/data), or nil.
-    static func sharedClip(_ relative: String) -> String? {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for base in [repo.deletingLastPathComponent().appendingPathComponent("shared/data").path, "/work/shared/data"] {
-            let path = base + "/" + relative
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        return nil
-    }
+    /// The shared real clip at `relative`, or nil (see `Prerequisite.sharedClip`).
+    static func sharedClip(_ relative: String) -> String? { Prerequisite.sharedClip(relative) }
+    static let realClipsAvailable = cascadeAvailable && Prerequisite.sharedData != nil
+    static let realClipsReason: Comment = "needs OpenCV's cascade (opencv-data) and shared/data beside the checkout"
 
     /// The decoded frame at `seconds`.
     static func frame(_ path: String, at seconds: Double) throws -> VideoFrame {
@@ -40,7 +36,7 @@ import Testing
     /// 1 s decoded by `VideoDecoder`, shrunk to 320 px wide by `Resampler` when wider, BT.601 luma; m = 40 / shrink),
     /// its box scaled back by the shrink factor. Ours may differ by OpenCV's fixed-point resize rounding: one search
     /// pixel, i.e. `shrink` source pixels.
-    @Test(.enabled(if: cascadeAvailable), arguments: [
+    @Test(.enabled(if: realClipsAvailable, realClipsReason), arguments: [
         ("grid/bbaf2n.mpg", PixelRect(x: 84, y: 97, width: 141, height: 141)),          // cv2 (75, 86, 125, 125) × 1.125
         ("grid/swiz3n.mpg", PixelRect(x: 99, y: 83, width: 142, height: 142)),          // cv2 (88, 74, 126, 126) × 1.125
         ("obama/sent1.mp4", PixelRect(x: 348, y: 72, width: 360, height: 360)),         // cv2 (87, 18, 90, 90) × 4
@@ -48,7 +44,7 @@ import Testing
         ("voxceleb2/Audio_Source_00015.mp4", PixelRect(x: 23, y: 5, width: 127, height: 127)),
     ])
     func findsTheFaceWhereOpenCVDoes(clip: String, reference: PixelRect) throws {
-        guard let path = Self.sharedClip(clip) else { return }
+        let path = try #require(Self.sharedClip(clip))
         let frame = try Self.frame(path, at: 1)
         let detector = try FaceDetector()
         let faces = try detector.detect(in: frame)

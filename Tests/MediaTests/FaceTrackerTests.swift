@@ -71,8 +71,9 @@ import Testing
         #expect(try fixed.cropSquare(for: frame) == PixelRect(x: 10, y: 10, width: 100, height: 100))
     }
 
-    @Test(.enabled(if: FaceDetectorTests.cascadeAvailable)) func tracksARealFaceSteadily() throws {
-        guard let path = FaceDetectorTests.sharedClip("voxceleb2/Audio_Source_00015.mp4") else { return }
+    @Test(.enabled(if: FaceDetectorTests.realClipsAvailable, FaceDetectorTests.realClipsReason))
+    func tracksARealFaceSteadily() throws {
+        let path = try #require(FaceDetectorTests.sharedClip("voxceleb2/Audio_Source_00015.mp4"))
         let cropper = try FaceCropper(mode: .track(detectEvery: 5), settings: .init(size: 128))
         let decoder = try VideoDecoder(path: path)
         var squares: [PixelRect] = []

@@ -1,3 +1,4 @@
+import DropfillTestSupport
 import Foundation
 @testable import Media
 
@@ -18,10 +19,7 @@ enum MediaFixtures {
     static var sample: String { repoRoot.appendingPathComponent("SampleData/grid-bbaf2n.mp4").path }
 
     /// The shared real clips, when present beside the repository (CI has a copy of shared/).
-    static func sharedClip(_ relative: String) -> String? {
-        let path = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data/\(relative)").path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
+    static func sharedClip(_ relative: String) -> String? { Prerequisite.sharedClip(relative) }
 
     /// A frame of a smooth pattern that moves with `index` (a gradient plus a soft moving disc).
     static func movingFrame(width: Int, height: Int, index: Int) throws -> VideoFrame {

@@ -1,3 +1,4 @@
+import DropfillTestSupport
 import Foundation
 import Testing
 @testable import Media
@@ -10,14 +11,11 @@ import Testing
             .compactMap(MediaFixtures.sharedClip)
     }
 
-    @Test(arguments: clips)
+    @Test(.enabled(if: Prerequisite.ffprobe, Comment(rawValue: Prerequisite.ffmpegReason)), arguments: clips)
     func countsMatchFFprobeAndFFmpeg(path: String) throws {
         let info = try MediaInfo.probe(path: path)
-        guard let counted = try MediaFixtures.run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
-                                                             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path]) else {
-            print("skipped: ffprobe is not installed (scripts/setup.sh installs it)")
-            return
-        }
+        let counted = try #require(try MediaFixtures.run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
+                                                                    "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path]))
         #expect(info.frameCount == Int(counted.trimmingCharacters(in: .whitespacesAndNewlines)))
         let channels = try #require(info.audio?.channels)
         let native = try #require(try MediaFixtures.outputByteCount("ffmpeg", ["-v", "error", "-i", path, "-vn", "-f", "f32le", "-"]))
@@ -42,18 +40,16 @@ import Testing
     }
 
     /// A variable-frame-rate file made by ffmpeg's select filter: gaps exactly where frames were removed.
-    @Test func variableFrameRateGapsFromFFmpegSelect() throws {
+    @Test(.enabled(if: Prerequisite.ffmpeg, Comment(rawValue: Prerequisite.ffmpegReason)))
+    func variableFrameRateGapsFromFFmpegSelect() throws {
         let dir = try MediaFixtures.scratch()
         let source = dir.appendingPathComponent("source.mp4").path
         try MediaFixtures.writeClip(source, frames: 40, audio: false)
         let dropped = dir.appendingPathComponent("dropped.mp4").path
         // Remove frames 5-7, 20 and 30-33.
         let expr = "not(between(n\\,5\\,7)+eq(n\\,20)+between(n\\,30\\,33))"
-        guard try MediaFixtures.run("ffmpeg", ["-v", "error", "-y", "-i", source, "-vf", "select='\(expr)'", "-fps_mode", "vfr",
-                                               "-c:v", "libx264", "-crf", "18", dropped]) != nil else {
-            print("skipped: ffmpeg is not installed (scripts/setup.sh installs it)")
-            return
-        }
+        try #require(try MediaFixtures.run("ffmpeg", ["-v", "error", "-y", "-i", source, "-vf", "select='\(expr)'", "-fps_mode", "vfr",
+                                                      "-c:v", "libx264", "-crf", "18", dropped]) != nil)
         let info = try MediaInfo.probe(path: dropped)
         #expect(info.frameCount == 40 - 8)
         #expect(info.timestampGaps.map(\.afterFrame) == [5, 17, 26])

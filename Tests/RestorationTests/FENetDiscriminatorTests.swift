@@ -40,7 +40,8 @@ import Testing
             d.zeroGrad()
         }
         let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
-        print("discriminator loss \(first) -> \(last)")
+        // A margin, not a measurement: with the BLAS kernels Haswell, SkylakeX, Sandybridge and Prescott the 60 steps
+        // end at 0.719–0.722 of the first losses; N(0, 0.02) initialisation ends at about 0.82 and fails.
         #expect(last < 0.8 * first, "discriminator loss \(first) → \(last) over 60 steps")
     }
 }

@@ -126,7 +126,7 @@ import Testing
                 return p == path
             }
         }
-        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", models: dir.path) }
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: garbage) }
     }
 
     // MARK: - Restoring
@@ -179,13 +179,15 @@ import Testing
         return try out.map { try psnr($0.planes, frame.planes, size: size) }.min() ?? 0
     }
 
-    @Test func identicalNeighboursGiveTheFrameBackWithTheShippedModels() throws {
+    static func shippedModel(_ name: String) -> String {
+        Self.repoRoot.appendingPathComponent("SampleData/models/\(name).safetensors").path
+    }
+    static let shippedModelsPresent = RestorerCatalog.learned.allSatisfy { FileManager.default.fileExists(atPath: shippedModel($0)) }
+
+    @Test(.enabled(if: shippedModelsPresent, "the shipped FE-Net models are not in SampleData/models"))
+    func identicalNeighboursGiveTheFrameBackWithTheShippedModels() throws {
         for name in RestorerCatalog.learned {
-            let path = Self.repoRoot.appendingPathComponent("SampleData/models/\(name).safetensors").path
-            guard FileManager.default.fileExists(atPath: path) else {
-                print("skipped: \(path) is not present (the shipped-model identity check needs it)")
-                continue
-            }
+            let path = Self.shippedModel(name)
             let restorer = try FENetRestorer(name: name, modelPath: path, useAudio: name == "fenet")
             for size in [128, 256] {
                 let p = try Self.identityPSNR(restorer, size: size)
@@ -198,13 +200,16 @@ import Testing
 
     @Test func catalogKnowsTheLearnedMethodsAndKeepsTheClassicalOnes() throws {
         #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio"])
-        #expect(try RestorerCatalog.make(list: "hold,blend,minterpolate", models: "/nonexistent").map(\.name) == ["hold", "blend", "minterpolate"])
-        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", models: "/nonexistent/folder") }
+        #expect(try RestorerCatalog.names(list: "hold, blend,minterpolate,hold") == ["hold", "blend", "minterpolate"])
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.names(list: "hold,nosuch") }
+        #expect(try RestorerCatalog.make("blend", modelPath: nil).name == "blend")
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: nil) }
+        #expect(throws: RestorationError.self) { _ = try RestorerCatalog.make("fenet", modelPath: "/nonexistent/fenet.safetensors") }
         // A model file given directly serves either name.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-cat-\(UUID()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try FENet(config: .tiny).save(path: path, metadata: [:])
-        #expect(try RestorerCatalog.make("fenet-noaudio", models: path).name == "fenet-noaudio")
+        #expect(try RestorerCatalog.make("fenet-noaudio", modelPath: path).name == "fenet-noaudio")
     }
 
     // MARK: - Training
@@ -262,6 +267,8 @@ import Testing
             try trainer.trainStep(try FENetBatch((0..<4).map { _ in sampler.sample([clip], using: &g) }, width: 32, height: 32))
         }
         let after = try fixedLoss()
+        // A margin, not a measurement: over the BLAS kernels Haswell, SkylakeX, Sandybridge and Prescott the 40 steps
+        // end at 0.41 of the first loss; the claim is only that training lowers it.
         #expect(after < before * 0.9, "L1 on a fixed batch: \(before) before, \(after) after 40 steps")
         // Checkpoints resume at the same step with the same weights.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-ckpt-\(UUID()).safetensors").path

@@ -1,3 +1,4 @@
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus
@@ -11,7 +12,7 @@ struct AlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Estimate the original slot of every surviving frame of a video that lost frames.",
         discussion: """
-            The slots come from the complete audio: n = round(audio duration × fps), fps from the file's nominal rate or --fps. Aligners: aligner (default: the best retrieval on the validation persons, as the model file records it — today posterior-visual), posterior-visual (Ali-Net distances and the picture change, each frame at its posterior median slot), posterior (Ali-Net distances alone), dp-prior (the DP of Eq. 10 with both transition costs: gap prior and visual continuity), dp-gap (gap prior only), dp (the paper's Eq. 10), threshold (Ali-Net_threshold), visual (the picture change between survivors alone, no model), uniform (even spread), timestamps (the frames' own timestamps, when the file kept them). Ali-Net aligners read --model, else SampleData/models/alinet.safetensors. With --truth (written by `dropfill drop`), the position bias Ali_b and the share of frames placed exactly are printed too.
+            The slot grid follows the one rule restore uses: fps from --fps, else the truth file, else the stream's declared rate when the timestamps agree with it; n from --slots, else the truth file, else the frames the timestamps imply when they span the audio, else the longer of the audio (round(duration × fps)) and the timestamps. Aligners: aligner (default: the best retrieval on the validation persons, as the model file records it — today posterior-visual), posterior-visual (Ali-Net distances and the picture change, each frame at its posterior median slot), posterior (Ali-Net distances alone), dp-prior (the DP of Eq. 10 with both transition costs: gap prior and visual continuity), dp-gap (gap prior only), dp (the paper's Eq. 10), threshold (Ali-Net_threshold), visual (the picture change between survivors alone, no model), uniform (even spread), timestamps (the frames' own timestamps, when the file kept them). Ali-Net aligners read --model, else SampleData/models/alinet.safetensors. With --truth (written by `dropfill drop`), the position bias Ali_b and the share of frames placed exactly are printed too.
 
             Examples:
               dropfill drop SampleData/grid-bbaf2n.mp4 -o dropped.mp4 --rate 0.87 --timestamps strip
@@ -58,8 +59,11 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         Parallel.configureDefaultThreads()
-        let clipAligner = try AlignerCatalog.make(aligner, model: model)
-        let clip = try DroppedClip.load(path: dropped, fps: fps, slots: slots, preparation: ClipPreparation(crop: .face, size: size))
+        let clipAligner = try AlignerCatalog.make(aligner, locator: .forProcess(alignerModel: model))
+        let clip = try DroppedClip.open(path: dropped, fps: fps, slots: slots, findFace: clipAligner.usesContent)
+        if let audioSlots = clip.grid.audioSlots, audioSlots < clip.slotCount, !clip.grid.timestampsTrusted {
+            FileHandle.standardError.write(Data("note: the audio covers \(audioSlots) slots, the video \(clip.slotCount): the slots come from the longer\n".utf8))
+        }
         let start = Date()
         let estimate = try clip.align(with: clipAligner)
         let seconds = Date().timeIntervalSince(start)
@@ -68,7 +72,7 @@ struct AlignCommand: ParsableCommand {
             let t = try TruthFile.load(path: truth)
             bias = try PositionBias(predicted: estimate.positions, truth: t.positions)
         }
-        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivors.count,
+        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivorCount,
                          positions: estimate.positions, positionBias: bias?.total, exactShare: bias?.exactShare, seconds: seconds)
         if json { try printJSON(out); return }
         print("\(dropped): \(out.survivors) surviving frames in \(out.slots) slots at \(String(format: "%.3f", out.fps)) fps, aligner \(aligner)")

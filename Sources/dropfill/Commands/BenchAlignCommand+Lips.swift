@@ -3,6 +3,7 @@ import Corpus
 import Foundation
 import Media
 import Phonetics
+import Pipeline
 
 extension BenchAlignCommand {
     /// The LibriVox readings of Debian's pocketsphinx-testdata, read in turn until `seconds` of speech (phone decoding
@@ -35,7 +36,7 @@ extension BenchAlignCommand {
             FileHandle.standardError.write(Data(("bench align: pocketsphinx-en-us is not installed; the phone stages are skipped" + "\n").utf8))
             return rows
         }
-        let lips = (AlignerCatalog.locate(LipsCatalog.shippedModel)).flatMap { try? LipGeometryModel.load(path: $0) } ?? LipGeometryModel()
+        let lips = ModelLocator.forProcess(alignerModel: model).lipsModelPath().flatMap { try? LipGeometryModel.load(path: $0) } ?? LipGeometryModel()
         let calibration = LipsCalibration.stored(in: lips) ?? LipsCalibration()
         var phones: [PhoneSegment] = []
         rows.append(Row(stage: "phones (pocketsphinx, \(Int(seconds)) s of speech)", seconds: try time {

@@ -1,7 +1,9 @@
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus
 import Foundation
+import Media
 import Tensor
 
 /// `dropfill bench align`: time Ali-Net alignment of a long clip (decoding excluded).
@@ -53,7 +55,7 @@ struct BenchAlignCommand: ParsableCommand {
         Parallel.configureDefaultThreads()
         guard seconds > 0, fps > 0, rate > 0, rate < 1, repetitions >= 1 else { throw ValidationError("bad sizes") }
         let aliModel: AliNetModel
-        if let path = model ?? AlignerCatalog.defaultModelPath() {
+        if let path = ModelLocator.forProcess(alignerModel: model).alignerModelPath() {
             aliModel = try AliNetModel.load(path: path)
         } else {
             aliModel = AliNetModel(network: try AliNet(configuration: AliNetConfiguration()),
@@ -79,7 +81,7 @@ struct BenchAlignCommand: ParsableCommand {
             mouths = try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) }
         }))
         rows.append(Row(stage: "MFCC slot segments (\(n))", seconds: try time {
-            segments = try AliNetInputs.segments(samples: audio, fps: fps, slotCount: n, configuration: c)
+            segments = try SlotAudio(track: AudioTrack(samples: audio, sampleRate: AudioTrack.engineSampleRate), fps: fps, slotCount: n).aliNetSegments(c)
         }))
         rows.append(Row(stage: "Video-Ali (\(k) crops)", seconds: try time { _ = try aliModel.network.embedMouths(mouths, count: k) }))
         rows.append(Row(stage: "Audio-Ali (\(n) segments)", seconds: try time { _ = try aliModel.network.embedSegments(segments, count: n) }))
@@ -107,7 +109,7 @@ struct BenchAlignCommand: ParsableCommand {
             let change = try VisualChange.thumbnailChange(thumbnails: try frames.map { try VisualChange.thumbnail(rgb: $0, width: 256, height: 256) })
             _ = try aliModel.align(mouths: try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) },
                                    frameCount: k,
-                                   segments: try AliNetInputs.segments(samples: audio, fps: fps, slotCount: n, configuration: c),
+                                   segments: try SlotAudio(track: AudioTrack(samples: audio, sampleRate: AudioTrack.engineSampleRate), fps: fps, slotCount: n).aliNetSegments(c),
                                    slotCount: n, retrieval: best, faceChange: best.usesVisualChange ? change : nil)
         }))
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"

@@ -21,6 +21,7 @@ struct BenchCommand: ParsableCommand {
             BenchDecodeCommand.self,
             BenchInspectorCommand.self,
             BenchAlignCommand.self,
+            BenchRestoreClipCommand.self,
         ]
     )
 }

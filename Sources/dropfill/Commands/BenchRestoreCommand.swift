@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Restoration
 import Tensor
 
@@ -45,7 +46,7 @@ struct BenchRestoreCommand: ParsableCommand {
         guard !list.isEmpty, list.allSatisfy({ $0 >= 16 && $0 <= 4096 }) else { throw ValidationError("sizes must lie in 16…4096") }
         guard gap >= 1, gap <= 64 else { throw ValidationError("--gap must lie in 1…64") }
         let net: FENet, source: String
-        if let path = model ?? (try? RestorerCatalog.modelPath(for: "fenet")) {
+        if let path = model ?? (try? ModelLocator.forProcess().restorationModelPath(for: "fenet")) {
             net = try FENet.load(path: path).net
             source = path
         } else {

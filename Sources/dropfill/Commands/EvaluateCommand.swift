@@ -1,3 +1,5 @@
+import Evaluation
+import Pipeline
 import ArgumentParser
 import Corpus
 import Foundation
@@ -127,9 +129,12 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         guard let input else { return }
-        let corpus = try CorpusSelection.select(path: input, manifest: manifest, split: split, seed: splitSeed)
-        let restorers = try RestorerCatalog.make(list: methods, models: models)
-        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner, model: alignerModel) : nil
+        let corpus = try CorpusSelection.selectForProcess(path: input, manifest: manifest, split: split, seed: splitSeed)
+        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
+        // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
+        let factory = RestorerFactory(locator: locator, wholeFrame: true)
+        let restorers = try RestorerCatalog.names(list: methods).map { try factory.make($0, faceBox: nil) }
+        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner, locator: locator) : nil
         guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
         let rates = try sweep.map { s in
             try s.split(separator: ",").map { part -> Double in
@@ -223,13 +228,14 @@ extension EvaluateCommand {
     /// Name → fingerprint of every model file this run reads (learned restorers, and the Ali-Net model when positions
     /// are estimated by an Ali-Net aligner).
     func modelFingerprints(restorers: [String]) -> [String: String] {
+        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
         var out: [String: String] = [:]
         for name in restorers where RestorerCatalog.learned.contains(name) {
-            if let path = try? RestorerCatalog.modelPath(for: name, models: models),
+            if let path = try? locator.restorationModelPath(for: name),
                let data = FileManager.default.contents(atPath: path) { out[name] = StateKey.fnv1a(data) }
         }
         if positions == "auto", AlignerCatalog.withModel.contains(aligner),
-           let path = alignerModel ?? AlignerCatalog.defaultModelPath(), let data = FileManager.default.contents(atPath: path) {
+           let path = locator.alignerModelPath(), let data = FileManager.default.contents(atPath: path) {
             out["aligner"] = StateKey.fnv1a(data)
         }
         return out

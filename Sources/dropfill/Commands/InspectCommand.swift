@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Inspector
 
 /// `dropfill inspect`: the terminal inspector (alignment heatmap, DP steps, positions, restored vs truth frames).
@@ -60,7 +61,7 @@ struct InspectCommand: ParsableCommand {
         guard let path = clip ?? InspectorLauncher.samplePath() else {
             throw InspectorError.loadFailed("no CLIP given and SampleData/grid-bbaf2n.mp4 not found")
         }
-        try InspectorLauncher.run(path: path, options: EngineAdapters.Options(rate: rate, seed: seed, truthPath: truth, dropped: dropped),
+        try InspectorLauncher.run(path: path, options: EngineAdapters.Options(rate: rate, seed: seed, truthPath: truth, dropped: dropped, locator: .forProcess()),
                                   graphics: forced, theme: theme)
     }
 }

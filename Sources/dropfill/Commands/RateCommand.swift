@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Inspector
 import Rating
 
@@ -66,15 +67,17 @@ struct RateCommand: ParsableCommand {
         let progress = ProgressLine()
         let options = RatingLauncher.Options(studyPath: study, rater: rater ?? "", databasePath: db, cacheRoot: cache, graphics: forced, theme: theme,
                                              silent: silent, orderSeed: orderSeed, softwareVersion: DropfillVersion.string)
+        var launch = options
+        launch.locator = .forProcess()
         if prepareOnly {
             let s = try Study.load(path: study)
-            let c = StimulusCache(root: cache ?? StimulusCache.defaultRoot(), study: s)
+            let c = StimulusCache(root: cache ?? StimulusCache.defaultRoot(), study: s, locator: .forProcess())
             let made = try c.prepare { done, total, what in progress.update("preparing \(done)/\(total) · \(what)") }
             progress.finish()
             print("\(made) stimuli prepared, \(s.stimuli.count - c.missing().count) of \(s.stimuli.count) ready in \(c.folder)")
             return
         }
-        let outcome = try RatingLauncher.run(options) { progress.note($0) }
+        let outcome = try RatingLauncher.run(launch) { progress.note($0) }
         if let failure = outcome.failure { throw RatingError.sessionUnavailable(failure) }
         let who = RaterID.escaped(rater ?? "")
         if outcome.remaining == 0 {

@@ -1,3 +1,4 @@
+import Pipeline
 import ArgumentParser
 import Corpus
 import Foundation
@@ -33,8 +34,8 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the restored video (.mp4, .mkv, .mov).", completion: .file())
     var output: String
 
-    @Option(help: "Restoration method (\(RestorerCatalog.all.joined(separator: ", "))).")
-    var method: String = "minterpolate"
+    @Option(help: "Restoration method (\(RestorerCatalog.all.joined(separator: ", "))). Default: \(RestorerFactory.defaultMethod), first in README's held-out table.")
+    var method: String = RestorerFactory.defaultMethod
 
     @Option(help: "auto, timestamps, aligner, or the path of a truth file.")
     var positions: String = "auto"
@@ -80,22 +81,14 @@ struct RestoreCommand: ParsableCommand {
         case "aligner": .aligner
         default: .truthFile(positions)
         }
-        var restorer = try RestorerCatalog.make(method, models: models)
-        if RestorerCatalog.learned.contains(method) && !wholeFrame {
-            // FE-Net is trained on face squares: restore the face there, the rest of the frame by cross-fade.
-            progress.update("finding the face")
-            let box = try FaceCrop.box(forClipAt: input)
-            restorer = CroppedRestorer(inner: restorer, background: BlendRestorer(), box: box, size: faceSize)
-        }
-        let clipAligner: any ClipAligner
-        do {
-            clipAligner = try AlignerCatalog.make(aligner, model: alignerModel)
-        } catch where aligner == "aligner" && alignerModel == nil {
-            progress.note("note: no Ali-Net model found (\(error)); positions will be estimated by visual (the picture change between survivors)")
-            clipAligner = VisualClipAligner()
-        }
-        let options = RestoreOptions(positions: source, frameRate: fps.map { Rational(fps: $0) }, framesDirectory: frames, crf: crf)
-        let summary = try RestorePipeline.run(input: input, output: output, options: options, restorer: restorer,
+        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
+        let factory = RestorerFactory(locator: locator, faceSize: faceSize, wholeFrame: wholeFrame)
+        let (clipAligner, fallbackNote) = try AlignerCatalog.makeOrFallBack(aligner, locator: locator)
+        if let fallbackNote { progress.note("note: \(fallbackNote)") }
+        let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf)
+        let clip = try DroppedClip.open(path: input, truthPath: options.truthPath, fps: fps,
+                                        findFace: factory.usesFaceSquare(method) || clipAligner.usesContent) { progress.update($0) }
+        let summary = try RestorePipeline.run(clip: clip, output: output, options: options, method: method, factory: factory,
                                               aligner: clipAligner) { progress.update($0) }
         progress.finish()
         if json { try printJSON(summary); return }

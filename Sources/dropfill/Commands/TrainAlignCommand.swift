@@ -1,3 +1,5 @@
+import Training
+import Pipeline
 import Alignment
 import ArgumentParser
 import Corpus
@@ -7,7 +9,7 @@ import Tensor
 /// Set by SIGINT during `train-align`: the run writes its checkpoint and stops.
 nonisolated(unsafe) private var trainAlignInterrupted: sig_atomic_t = 0
 
-/// `dropfill train-align`: train Ali-Net's encoders with the triplet loss on the clips of a corpus.
+/// `dropfill train-align`: train Ali-Net's encoders (triplet loss, or `--objective avenet|multiway`) on the clips of a corpus.
 struct TrainAlignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-align",
@@ -67,6 +69,9 @@ struct TrainAlignCommand: ParsableCommand {
     @Option(help: "Weight of the hard-negative triplet term (0: only the paper's shuffled-audio negatives).")
     var hardWeight: Float = 1
 
+    @Option(help: "Training objective of the encoders: triplet (the paper's Eq. 6), avenet (AVE-Net correspondence: a logistic on the distance) or multiway (softmax over 8 candidate segments).")
+    var objective: AliNetObjective = .triplet
+
     @Flag(help: "Skip the calibration of the retrieval stage at the end.")
     var noCalibration = false
 
@@ -92,9 +97,9 @@ struct TrainAlignCommand: ParsableCommand {
         let config = AliNetConfiguration(audioContext: context, embedding: embedding)
         let settings = AlignmentTrainingSettings(configuration: config, preparation: ClipPreparation(crop: .face, size: size),
                                                  epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed)
-        let trainCorpus = try CorpusSelection.select(path: path, manifest: manifestPath, split: split, seed: splitSeed)
+        let trainCorpus = try CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: split, seed: splitSeed)
         let validationClips = split == "train"
-            ? ((try? CorpusSelection.select(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
+            ? ((try? CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
             : []
         let log: (String) -> Void = { Progress.log($0) }
         log("Ali-Net: \(trainCorpus.clips.count) training clips, \(validationClips.count) validation clips")
@@ -125,15 +130,17 @@ struct TrainAlignCommand: ParsableCommand {
         var metadata = [
             "alinet.command": CommandLine.arguments.joined(separator: " "),
             "alinet.corpus": trainCorpus.root,
-            "alinet.split": "\(split) (seed \(splitSeed), 80/10/10 by person)",
+            "alinet.split": "\(split) (SampleData/corpora/split.tsv for the clips it lists, else seed \(splitSeed), 80/10/10 by person)",
             "alinet.crop": "face crop \(size)x\(size) (FaceCrop box per clip), mouth region \(config.mouthRegion) of it, grey, \(config.mouthHeight)x\(config.mouthWidth)",
             "alinet.audio": "MFCC-\(config.audioCoefficients) (25 ms / 10 ms), CMVN per clip, \(config.audioWidth) segments per slot",
             "dropfill.version": DropfillVersion.string,
+            "alinet.objective": objective.rawValue,
         ]
         if let commit = Self.gitCommit() { metadata["alinet.git_commit"] = commit }
         let runner = try AlignmentTrainingRun(settings: settings, train: train, validation: validation, outputPath: out,
                                               metadata: metadata)
         runner.trainer.hardNegativeWeight = hardWeight
+        runner.trainer.objective = objective
         signal(SIGINT) { _ in trainAlignInterrupted = 1 }
         try runner.run(resume: resume, shouldStop: { trainAlignInterrupted != 0 }, log: log) { r in
             var line = String(format: "epoch %d/%d  loss %.4f  triplet accuracy %.1f%%  %.1fs", r.epoch, epochs, r.loss,
@@ -183,3 +190,5 @@ struct TrainAlignCommand: ParsableCommand {
         return s.isEmpty ? nil : s
     }
 }
+
+extension AliNetObjective: ExpressibleByArgument {}

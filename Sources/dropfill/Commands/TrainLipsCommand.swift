@@ -3,6 +3,8 @@ import ArgumentParser
 import Corpus
 import Foundation
 import Phonetics
+import Pipeline
+import Training
 import Tensor
 
 /// `dropfill train-lips`: trains the audio→lip-geometry model on the training persons and calibrates the fused
@@ -60,12 +62,12 @@ struct TrainLipsCommand: ParsableCommand {
         }
         let recognizer = PhoneRecognizer()
         try recognizer.checkModel()
-        guard let aliNetPath = model ?? AlignerCatalog.defaultModelPath() else {
+        guard let aliNetPath = ModelLocator.forProcess(alignerModel: model).alignerModelPath() else {
             throw ValidationError("no Ali-Net model (give one with --model)")
         }
         let aliNet = try AliNetModel.load(path: aliNetPath)
-        let train = try CorpusSelection.select(path: path, manifest: manifestPath, split: "train", seed: splitSeed).clips
-        let validation = try CorpusSelection.select(path: path, manifest: manifestPath, split: "validation", seed: splitSeed).clips
+        let train = try CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: "train", seed: splitSeed).clips
+        let validation = try CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: "validation", seed: splitSeed).clips
         log("lips: \(train.count) training clips, \(validation.count) validation clips")
         let preparation = ClipPreparation(crop: .face, size: 256)
         let trainData = try LipsTraining.prepare(train, preparation: preparation, aliNet: aliNet.configuration, geometry: geometry,

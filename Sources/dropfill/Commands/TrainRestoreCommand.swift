@@ -1,3 +1,4 @@
+import Training
 import ArgumentParser
 import Corpus
 import Foundation
@@ -103,9 +104,9 @@ struct TrainRestoreCommand: ParsableCommand {
         let began = Date()
         let total = steps ?? epochs * stepsPerEpoch
         let prefixes = visualOnly.split(separator: ",").map(String.init)
-        let trainSide = try CorpusSelection.select(path: corpus, manifest: manifest, split: split, seed: splitSeed)
-        let validationSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "validation", seed: splitSeed)
-        let testSide = split == "all" ? nil : try? CorpusSelection.select(path: corpus, manifest: manifest, split: "test", seed: splitSeed)
+        let trainSide = try CorpusSelection.selectForProcess(path: corpus, manifest: manifest, split: split, seed: splitSeed)
+        let validationSide = split == "all" ? nil : try? CorpusSelection.selectForProcess(path: corpus, manifest: manifest, split: "validation", seed: splitSeed)
+        let testSide = split == "all" ? nil : try? CorpusSelection.selectForProcess(path: corpus, manifest: manifest, split: "test", seed: splitSeed)
         let settings = FENetTrainingSettings(steps: total, batch: batch, learningRate: learningRate,
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim, seed: seed)

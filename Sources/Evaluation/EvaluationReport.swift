@@ -1,0 +1,125 @@
+import Corpus
+import Foundation
+import Media
+import Metrics
+
+/// The table `dropfill evaluate` prints: one row per method, means over clips (and seeds) with 95% intervals.
+public struct EvaluationReport: Sendable, Codable {
+    /// One method's row.
+    public struct Row: Sendable, Codable {
+        public var method: String
+        /// Clip × seed results averaged.
+        public var results: Int
+        /// Restored frames scored, in all.
+        public var frames: Int
+        public var psnr: SummaryStatistics
+        public var ssim: SummaryStatistics
+        /// Nil when the frames are too small for five-scale MS-SSIM.
+        public var msssim: SummaryStatistics?
+        /// Over the dropped slots with speech.
+        public var speechPSNR: SummaryStatistics?
+        public var speechSSIM: SummaryStatistics?
+        /// Restored frames per second of restoration work (scoring excluded).
+        public var framesPerSecond: Double
+    }
+
+    public var settings: EvaluationSettings
+    public var clips: Int
+    public var rows: [Row]
+    /// Position bias Ali_b over the clip × seed results, when positions were estimated.
+    public var positionBias: PositionBiasSummary?
+    /// Per-result Ali_b statistics (mean with its interval) to go with `positionBias`.
+    public var positionBiasStatistics: SummaryStatistics?
+
+    public init(settings: EvaluationSettings, results: [ClipResult]) throws(CorpusError) {
+        guard !results.isEmpty else { throw .emptyCorpus("no results to report") }
+        self.settings = settings
+        clips = Set(results.map(\.clip)).count
+        var order: [String] = []
+        for r in results { for m in r.methods where !order.contains(m.method) { order.append(m.method) } }
+        rows = order.map { method in
+            let scores = results.compactMap { r in r.methods.first { $0.method == method } }
+            let ms = scores.compactMap(\.all.msssim)
+            let sp = scores.compactMap(\.speech)
+            let frames = scores.reduce(0) { $0 + $1.all.frames }
+            let seconds = scores.reduce(0) { $0 + $1.seconds }
+            return Row(method: method, results: scores.count, frames: frames,
+                       psnr: SummaryStatistics(scores.map(\.all.psnr)), ssim: SummaryStatistics(scores.map(\.all.ssim)),
+                       msssim: ms.isEmpty ? nil : SummaryStatistics(ms),
+                       speechPSNR: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.psnr)),
+                       speechSSIM: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.ssim)),
+                       framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0)
+        }
+        let biases = results.compactMap(\.positionBias)
+        positionBias = biases.isEmpty ? nil : try? PositionBiasSummary(biases)
+        positionBiasStatistics = biases.isEmpty ? nil : SummaryStatistics(biases.map { Double($0.total) })
+    }
+
+    // MARK: - Text
+
+    /// The table as text: mean ± 95% half-interval per column.
+    public func text() -> String {
+        func cell(_ s: SummaryStatistics?, _ digits: Int) -> String {
+            guard let s, s.count > 0 else { return "—" }
+            return String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.confidence95)
+        }
+        let d = settings.drop
+        var lines = [
+            "drop \(d.model.rawValue) at rate \(d.rate), \(settings.seeds) seed(s) from \(d.seed); \(clips) clip(s); " +
+            "positions: \(settings.positions); frames: \(settings.preparation.crop.rawValue) crop \(settings.preparation.size)²; " +
+            "metrics over restored frames only, \(settings.convention)",
+            "",
+        ]
+        let header = ["method", "PSNR (dB)", "SSIM", "MS-SSIM", "speech PSNR", "frames", "frames/s"]
+        var table = [header]
+        for r in rows {
+            table.append([r.method, cell(r.psnr, 2), cell(r.ssim, 4), cell(r.msssim, 4), cell(r.speechPSNR, 2),
+                          "\(r.frames)", r.framesPerSecond > 100_000 ? "> 100k" : String(format: "%.1f", r.framesPerSecond)])
+        }
+        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        for (i, row) in table.enumerated() {
+            lines.append(row.enumerated().map { c, v in c == 0 ? v.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: widths[c] - v.count) + v }.joined(separator: "  "))
+            if i == 0 { lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) }
+        }
+        if let b = positionBias, let s = positionBiasStatistics {
+            lines.append("")
+            lines.append(String(format: "position bias Ali_b (aligner %@): average %.2f ± %.2f, median %.1f, exact %.1f%% of surviving frames",
+                                settings.positions, b.mean, s.confidence95, b.median, 100 * b.exactShare))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: - CSV
+
+    /// One row per clip, seed and method (a tidy table for other tools).
+    public static func csv(_ results: [ClipResult]) -> String {
+        var out = "clip,person,seed,slots,survivors,method,frames,psnr,ssim,msssim,speech_frames,speech_psnr,speech_ssim,seconds,ali_b,exact\n"
+        func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
+        for r in results {
+            for m in r.methods {
+                let fields = [q(r.clip), q(r.person), "\(r.seed)", "\(r.slotCount)", "\(r.survivors)", q(m.method), "\(m.all.frames)",
+                              f(m.all.psnr), f(m.all.ssim), f(m.all.msssim), m.speech.map { "\($0.frames)" } ?? "", f(m.speech?.psnr),
+                              f(m.speech?.ssim), f(m.seconds), r.positionBias.map { "\($0.total)" } ?? "", r.positionBias.map { "\($0.exact)" } ?? ""]
+                out += fields.joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: - Plot (the paper's Fig. 12)
+
+    /// PSNR against drop rate, one line per method, from reports at several rates.
+    public static func sweepPlot(_ reports: [EvaluationReport], metric: KeyPath<Row, SummaryStatistics> = \.psnr,
+                                 label: String = "PSNR (dB)") throws(MediaError) -> VideoFrame {
+        var methods: [String] = []
+        for r in reports { for row in r.rows where !methods.contains(row.method) { methods.append(row.method) } }
+        let series = methods.map { m in
+            LinePlot.Series(name: m, points: reports.compactMap { r in
+                r.rows.first { $0.method == m }.map { (x: r.settings.drop.rate, y: $0[keyPath: metric].mean) }
+            })
+        }
+        return try LinePlot(title: "Restored frames against drop rate", xLabel: "drop rate", yLabel: label, series: series).render()
+    }
+}

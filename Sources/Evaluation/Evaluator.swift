@@ -1,0 +1,145 @@
+import Tensor
+import Pipeline
+import Corpus
+import Dispatch
+import Features
+import Foundation
+import Media
+import Metrics
+import Restoration
+
+/// What one evaluation run does to every clip.
+public struct EvaluationSettings: Sendable, Codable, Equatable {
+    /// Drop process; its seed is the first seed, the others follow (seed, seed + 1, …).
+    public var drop: DropSettings
+    /// Drop patterns per clip.
+    public var seeds: Int
+    public var preparation: ClipPreparation
+    public var convention: MetricConvention
+    /// "truth", or the name of the aligner that estimates positions.
+    public var positions: String
+
+    public init(drop: DropSettings, seeds: Int = 1, preparation: ClipPreparation = ClipPreparation(),
+                convention: MetricConvention = .standard, positions: String = "truth") {
+        self.drop = drop
+        self.seeds = seeds
+        self.preparation = preparation
+        self.convention = convention
+        self.positions = positions
+    }
+}
+
+/// One method's scores on one drop pattern of one clip: means over the restored frames only.
+public struct MethodScore: Sendable, Codable, Equatable {
+    public var method: String
+    /// Mean scores over every dropped slot.
+    public var all: QualitySummary
+    /// Mean scores over the dropped slots with speech (nil when the clip has no audio or no speech slot was dropped).
+    public var speech: QualitySummary?
+    /// Wall-clock seconds spent restoring (not scoring).
+    public var seconds: Double
+}
+
+/// Every method's scores on one drop pattern of one clip.
+public struct ClipResult: Sendable, Codable, Equatable {
+    public var clip: String
+    public var person: String
+    public var seed: UInt64
+    /// n: slots of the original clip.
+    public var slotCount: Int
+    /// k: surviving frames.
+    public var survivors: Int
+    /// Position bias of the positions used (nil when the truth was used).
+    public var positionBias: PositionBias?
+    public var methods: [MethodScore]
+
+    /// A stable key for resuming: the clip and the seed.
+    public var key: String { "\(clip)#\(seed)" }
+}
+
+/// Drops frames from prepared clips, restores them with every method, and scores the restored frames against the
+/// originals (the engine of `dropfill evaluate`).
+public struct Evaluator: Sendable {
+    public var settings: EvaluationSettings
+    public var restorers: [any FrameRestorer]
+    /// Nil when `settings.positions` is "truth".
+    public var aligner: (any ClipAligner)?
+
+    public init(settings: EvaluationSettings, restorers: [any FrameRestorer], aligner: (any ClipAligner)? = nil) {
+        self.settings = settings
+        self.restorers = restorers
+        self.aligner = aligner
+    }
+
+    /// Scores one prepared clip under drop seed `seed`.
+    public func evaluate(_ clip: PreparedClip, seed: UInt64) throws -> ClipResult {
+        let n = clip.frames.count
+        var drop = settings.drop
+        drop.seed = seed
+        let mask = try DropSimulation.keepMask(frameCount: n, settings: drop)
+        let truth = DropSimulation.survivingPositions(mask)
+        let survivorsFrames = truth.map { clip.frames[$0] }
+        var positions = truth
+        var bias: PositionBias?
+        let audio = clip.slotAudio()
+        if let aligner {
+            let estimate = try aligner.align(survivors: survivorsFrames, slotCount: n, fps: clip.frameRate.value, audio: audio)
+            bias = try PositionBias(predicted: estimate.positions, truth: truth)
+            positions = estimate.monotone(slotCount: n)
+        }
+        let survivors = zip(positions, survivorsFrames).map { SlotFrame(slot: $0, frame: $1) }
+        let dropped = (0..<n).filter { !mask[$0] }
+        let speechSlots = Set(SpeechActivity.speechSlots(audio: clip.audio, fps: clip.frameRate.value, slotCount: n))
+        let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
+        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try audio.restorationRows())
+
+        var scores: [MethodScore] = []
+        for restorer in restorers {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let restored = try restorer.restoreClip(survivors: survivors, slotCount: n, context: context)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let perFrame = try score(restored: dropped.map { restored[$0] }, reference: reference)
+            let speechScores = zip(dropped, perFrame).filter { speechSlots.contains($0.0) }.map(\.1)
+            scores.append(MethodScore(method: restorer.name, all: try QualitySummary(perFrame),
+                                      speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds))
+        }
+        return ClipResult(clip: clip.clip.relativePath, person: clip.clip.person, seed: seed, slotCount: n,
+                          survivors: truth.count, positionBias: bias, methods: scores)
+    }
+
+    /// Per-frame scores, computed on both cores.
+    private func score(restored: [SlotFrame], reference: [PlanarImage]) throws -> [QualityScores] {
+        let convention = settings.convention
+        let results = UnsafeResults<QualityScores>(count: restored.count)
+        DispatchQueue.concurrentPerform(iterations: restored.count) { i in
+            results.set(i, Result {
+                let image = try PlanarImage(width: restored[i].width, height: restored[i].height, pixels: restored[i].planes)
+                return try ImageQuality.scores(image, reference[i], convention: convention, psnrCap: 100)
+            })
+        }
+        return try results.values()
+    }
+}
+
+/// Which slots carry speech, by loudness: a slot is speech when its RMS exceeds a tenth of the clip's 95th-percentile
+/// slot RMS (−20 dB from the loud parts). Crude, documented, and the same for every method.
+public enum SpeechActivity {
+    public static func slotRMS(audio: AudioTrack, fps: Double, slotCount n: Int) -> [Double] {
+        let perSlot = Double(audio.sampleRate) / fps
+        return (0..<n).map { j in
+            let a = Int(Double(j) * perSlot), b = min(audio.samples.count, Int(Double(j + 1) * perSlot))
+            guard b > a else { return 0 }
+            var s = 0.0
+            for i in a..<b { s += Double(audio.samples[i]) * Double(audio.samples[i]) }
+            return (s / Double(b - a)).squareRoot()
+        }
+    }
+
+    public static func speechSlots(audio: AudioTrack?, fps: Double, slotCount n: Int) -> [Int] {
+        guard let audio, fps > 0 else { return [] }
+        let rms = slotRMS(audio: audio, fps: fps, slotCount: n)
+        let sorted = rms.sorted()
+        guard let loud = sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))], loud > 0 else { return [] }
+        return rms.indices.filter { rms[$0] > 0.1 * loud }
+    }
+}

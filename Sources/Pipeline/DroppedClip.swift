@@ -1,0 +1,219 @@
+import Alignment
+import Corpus
+import Foundation
+import Media
+
+// MARK: - The slot grid
+
+/// The slot grid of a dropped clip — its rate and its slot count n — by the one rule every command uses.
+///
+/// - Rate: `--fps` when given, else the truth file's, else the stream's declared rate when the timestamps agree with
+///   it, else 1 / their nominal interval (never the median interval alone, which after 87% loss is several frames).
+/// - n: `--slots` when given, else the truth file's original frame count, else — when the timestamps are trusted
+///   (they span at least 90% of the slots the audio implies) — the frame count they imply (first to last survivor,
+///   which `drop` always keeps), else the longer of the audio and the timestamps' span.
+public struct SlotGrid: Sendable, Equatable {
+    public var fps: Rational
+    public var slotCount: Int
+    /// Slots from the first to the last survivor's timestamp (k when the timestamps were stripped).
+    public var timestampSpan: Int
+    /// Slots the audio implies (round(duration × fps)), nil without audio.
+    public var audioSlots: Int?
+    /// True when the timestamps can place the frames.
+    public var timestampsTrusted: Bool
+
+    /// The grid for `k` survivors with `timestamps` (nil: none in the file) and a stream of `declared` rate.
+    public static func make(survivors k: Int, timestamps: [Double]?, declared: Rational, audioDuration: Double?,
+                            truth: TruthFile?, fps: Double?, slots: Int?) throws(AlignmentError) -> SlotGrid {
+        guard k > 0 else { throw .emptyInput("the clip has no frames") }
+        if let fps { guard fps.isFinite, fps > 0, fps <= 1000 else { throw .invalidSetting("frame rate \(fps) (must lie in (0, 1000])") } }
+        if let slots { guard slots > 0, slots <= 100_000_000 else { throw .invalidSetting("slot count \(slots) (must lie in 1…100000000)") } }
+        let rate = fps.map { Rational(fps: $0) } ?? truth?.rational ?? nominalRate(timestamps: timestamps ?? [], declared: declared)
+        let span: Int
+        if let ts = timestamps, let first = ts.first, let last = ts.last {
+            span = Int(((last - first) * rate.value).rounded()) + 1
+        } else {
+            span = k
+        }
+        let audioSlots = audioDuration.map { Int(($0 * rate.value).rounded()) }
+        let trusted = timestamps != nil && (audioSlots.map { span >= Int(0.9 * Double($0)) } ?? true) && span >= k
+        let n = slots ?? truth?.originalFrameCount ?? (trusted ? span : max(audioSlots ?? span, span))
+        guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }
+        return SlotGrid(fps: rate, slotCount: n, timestampSpan: span, audioSlots: audioSlots, timestampsTrusted: trusted)
+    }
+
+    /// The stream's declared rate when the timestamps agree with it, else 1 / their nominal interval.
+    public static func nominalRate(timestamps: [Double], declared stream: Rational) -> Rational {
+        let declared = stream.value > 0 && stream.value.isFinite ? stream : Rational(25, 1)
+        guard let interval = TimestampGapFinder.nominalInterval(timestamps, declared: 1 / declared.value) else { return declared }
+        return abs(interval * declared.value - 1) < 0.01 ? declared : Rational(fps: 1 / interval)
+    }
+}
+
+// MARK: - Where positions come from
+
+/// Where the positions of the surviving frames come from.
+public enum PositionSource: Sendable, Equatable {
+    /// Timestamps when they are present and span the clip, else the aligner.
+    case auto
+    /// The file's own timestamps (an error when they cannot be trusted).
+    case timestamps
+    /// A truth file written by `dropfill drop`.
+    case truthFile(String)
+    /// Always the aligner, even when timestamps exist.
+    case aligner
+}
+
+// MARK: - The decode plan
+
+/// A video that lost frames, read by the decode plan every face shares.
+///
+/// Pass 1 (`open`) decodes the video once for the survivors' timestamps and the face box, and the audio once at
+/// 16 kHz (`SlotAudio`); it holds no pictures. Pass 2 (`survivorFeatures(for:)`) runs only when the aligner reads
+/// pictures: it streams the survivors' face squares and keeps just the small features the aligner asks for
+/// (thumbnails, mouth crops). Pass 3 is the restore job's own (`RestorePipeline`). Memory is therefore a few
+/// floats per survivor, whatever the length.
+public final class DroppedClip: @unchecked Sendable {
+    public let path: String
+    public let stream: VideoStreamInfo
+    /// Each survivor's timestamp in seconds (decode order / declared rate where the file has none).
+    public let timestamps: [Double]
+    /// True when every survivor carried a timestamp.
+    public let hasTimestamps: Bool
+    /// The face square of the clip in source pixels (`FaceCrop`), nil when not searched.
+    public let faceBox: PixelRect?
+    public let truth: TruthFile?
+    public let grid: SlotGrid
+    public let audio: SlotAudio
+    /// Times the video and the audio of the input were decoded so far (benchmarks report them).
+    public private(set) var videoDecodes: Int
+    public let audioDecodes: Int
+
+    public var survivorCount: Int { timestamps.count }
+    public var slotCount: Int { grid.slotCount }
+    public var fps: Double { grid.fps.value }
+
+    init(path: String, stream: VideoStreamInfo, timestamps: [Double], hasTimestamps: Bool, faceBox: PixelRect?, truth: TruthFile?,
+         grid: SlotGrid, audio: SlotAudio, videoDecodes: Int, audioDecodes: Int) {
+        self.path = path
+        self.stream = stream
+        self.timestamps = timestamps
+        self.hasTimestamps = hasTimestamps
+        self.faceBox = faceBox
+        self.truth = truth
+        self.grid = grid
+        self.audio = audio
+        self.videoDecodes = videoDecodes
+        self.audioDecodes = audioDecodes
+    }
+
+    /// Pass 1: opens `path`. `truthPath` names a truth file (checked against the clip); `fps` and `slots` override the
+    /// grid's rule; `findFace` searches the face box on the way (needed by learned restorers and picture aligners).
+    public static func open(path: String, truthPath: String? = nil, fps: Double? = nil, slots: Int? = nil, findFace: Bool = true,
+                            progress: ((String) -> Void)? = nil) throws -> DroppedClip {
+        let truth = try truthPath.map { try TruthFile.load(path: $0) }
+        progress?("reading \(path)")
+        let decoder = try VideoDecoder(path: path)
+        let stream = decoder.stream
+        var sampler = findFace ? try FaceBoxSampler(expectedFrames: stream.declaredFrameCount) : nil
+        var timestamps: [Double] = [], stamped = 0
+        let declared = stream.frameRate.value > 0 ? stream.frameRate.value : 25
+        while let f = try decoder.nextFrame() {
+            if let t = f.timestamp { stamped += 1; timestamps.append(t) } else { timestamps.append(Double(timestamps.count) / declared) }
+            try sampler?.offer(f)
+            if timestamps.count % 250 == 0 { progress?("reading \(path): \(timestamps.count) frames") }
+        }
+        guard !timestamps.isEmpty else { throw MediaError.noVideoStream(path) }
+        let hasTimestamps = stamped == timestamps.count && zip(timestamps.dropFirst(), timestamps).allSatisfy { $0 > $1 }
+        if let truth {
+            try truth.validate(frameCount: timestamps.count, width: stream.width, height: stream.height)
+        }
+        progress?("reading the audio")
+        let track = try SlotAudio.decodeTrack(path: path)
+        let grid = try SlotGrid.make(survivors: timestamps.count, timestamps: hasTimestamps ? timestamps : nil, declared: stream.frameRate,
+                                     audioDuration: track?.duration, truth: truth, fps: fps, slots: slots)
+        return DroppedClip(path: path, stream: stream, timestamps: timestamps, hasTimestamps: hasTimestamps, faceBox: try sampler?.box(),
+                           truth: truth, grid: grid, audio: SlotAudio(track: track, fps: grid.fps.value, slotCount: grid.slotCount),
+                           videoDecodes: 1, audioDecodes: 1)
+    }
+
+    /// Side of the face squares pass 2 cuts (the engine's evaluation and training size).
+    public static let faceSquareSide = 256
+
+    /// Pass 2: the features `aligner` reads of the survivors, streamed from their face squares (no decode at all for
+    /// an aligner that reads no pictures).
+    public func survivorFeatures(for aligner: any ClipAligner, progress: ((String) -> Void)? = nil) throws -> SurvivorFeatures {
+        guard aligner.usesContent else { return SurvivorFeatures(count: survivorCount, timestamps: hasTimestamps ? timestamps : nil) }
+        return try survivorFeatures(extractor: SurvivorFeatureExtractor(for: aligner), progress: progress)
+    }
+
+    /// Pass 2 with `extractor`, over every frame of the file or only those at the decode-order indices `frames`
+    /// (the inspector's clips dropped in memory).
+    public func survivorFeatures(extractor: SurvivorFeatureExtractor, frames wanted: Set<Int>? = nil,
+                                 progress: ((String) -> Void)? = nil) throws -> SurvivorFeatures {
+        let side = Self.faceSquareSide
+        let decoder = try VideoDecoder(path: path, options: DecodeOptions(crop: faceBox, size: (side, side)))
+        videoDecodes += 1
+        var thumbnails: [[Float]] = [], mouths: [Float] = [], stamps: [Double] = [], geometry: [[Float]?] = []
+        var index = 0, taken = 0
+        while let face = try decoder.nextFrame() {
+            defer { index += 1 }
+            if let wanted, !wanted.contains(index) { continue }
+            let f = try extractor.features(of: face)
+            if let t = f.thumbnail { thumbnails.append(t) }
+            if let m = f.mouth { mouths += m }
+            if extractor.lips != nil { geometry.append(f.lipGeometry) }
+            stamps.append(timestamps[min(index, timestamps.count - 1)])
+            taken += 1
+            if taken % 100 == 0 { progress?("reading the survivors' faces: \(taken)/\(wanted?.count ?? survivorCount)") }
+        }
+        let expected = wanted?.count ?? survivorCount
+        guard taken == expected, index == survivorCount else {
+            throw MediaError.decodeFailed(path: path, reason: "the second pass decoded \(index) frames, the first \(survivorCount)")
+        }
+        return SurvivorFeatures(count: taken, timestamps: hasTimestamps ? stamps : nil,
+                                thumbnails: extractor.thumbnails ? thumbnails : nil, mouths: extractor.mouth != nil ? mouths : nil,
+                                lipGeometry: extractor.lips != nil ? geometry : nil)
+    }
+
+    /// The survivors' positions from `source`, with the name of what placed them and notes for the user.
+    public func positions(_ source: PositionSource, aligner: (any ClipAligner)?,
+                          progress: ((String) -> Void)? = nil) throws -> (positions: [Int], from: String, notes: [String]) {
+        let n = slotCount, k = survivorCount
+        var notes: [String] = []
+        if let audioSlots = grid.audioSlots, audioSlots < n, !grid.timestampsTrusted {
+            notes.append("the audio covers \(audioSlots) slots, the video \(n): the slots come from the longer")
+        }
+        switch source {
+        case let .truthFile(path):
+            guard let truth else { throw CorpusError.notFound(path) }
+            return (truth.positions, "truth file", notes)
+        case .timestamps:
+            guard grid.timestampsTrusted else {
+                throw AlignmentError.missingInput(hasTimestamps
+                    ? "the timestamps of \(path) span \(grid.timestampSpan) of the \(grid.audioSlots ?? n) slots the audio implies: they were stripped or cannot place the frames (use --positions auto or aligner)"
+                    : "\(path) has no usable timestamps (use --positions auto or aligner)")
+            }
+            return (try timestampPositions(), "timestamps", notes)
+        case .auto where grid.timestampsTrusted:
+            return (try timestampPositions(), "timestamps", notes)
+        case .auto, .aligner:
+            guard let aligner else { throw CorpusError.invalidSetting("the timestamps of \(path) do not span the audio; an aligner is needed") }
+            progress?("aligning \(k) frames to \(n) slots with \(aligner.name)")
+            let features = try survivorFeatures(for: aligner, progress: progress)
+            let estimate = try aligner.align(features, slotCount: n, fps: fps, audio: audio)
+            if source == .auto { notes.append("timestamps span \(grid.timestampSpan) of \(n) slots: positions estimated by \(estimate.estimator)") }
+            return (estimate.monotone(slotCount: n), estimate.estimator, notes)
+        }
+    }
+
+    /// Positions from the timestamps, slot 0 at the first survivor's time.
+    func timestampPositions() throws -> [Int] {
+        try TimestampEstimator().positions(timestamps: timestamps, fps: fps, startTime: timestamps[0], slots: slotCount)
+    }
+
+    /// Positions of the survivors by `aligner` (the aligner's own estimate, before `monotone`).
+    public func align(with aligner: any ClipAligner, progress: ((String) -> Void)? = nil) throws -> PositionEstimate {
+        try aligner.align(try survivorFeatures(for: aligner, progress: progress), slotCount: slotCount, fps: fps, audio: audio)
+    }
+}

@@ -1,0 +1,172 @@
+import Corpus
+import Alignment
+import Features
+import Foundation
+import Media
+import Restoration
+
+/// Settings of one `dropfill restore` run.
+public struct RestoreOptions: Sendable {
+    public var positions: PositionSource
+    /// Frame rate of the original slot grid; nil: by `SlotGrid`'s rule.
+    public var frameRate: Double?
+    /// Write every output frame as PNG into this folder.
+    public var framesDirectory: String?
+    public var crf: Int
+    public var preset: String
+    /// The truth file of `.truthFile` positions.
+    public var truthPath: String? {
+        if case let .truthFile(path) = positions { return path }
+        return nil
+    }
+
+    public init(positions: PositionSource = .auto, frameRate: Double? = nil, framesDirectory: String? = nil,
+                crf: Int = 18, preset: String = "medium") {
+        self.positions = positions
+        self.frameRate = frameRate
+        self.framesDirectory = framesDirectory
+        self.crf = crf
+        self.preset = preset
+    }
+}
+
+/// What a restore run did.
+public struct RestoreSummary: Sendable, Codable {
+    public var input: String
+    public var output: String
+    public var method: String
+    /// "timestamps", "truth file", or the aligner's name.
+    public var positionsFrom: String
+    public var frameRate: String
+    /// n: slots of the restored clip.
+    public var slots: Int
+    /// k: surviving frames.
+    public var survivors: Int
+    public var restoredFrames: Int
+    /// Frames before the first / after the last survivor, which can only be held (one neighbour).
+    public var heldAtStart: Int
+    public var heldAtEnd: Int
+    public var positions: [Int]
+    /// Wall-clock seconds of the whole run, and of restoration alone.
+    public var seconds: Double
+    public var restoreSeconds: Double
+    /// Times the input's video and audio streams were decoded (the decode plan: 2 or 3 video passes, 2 audio).
+    public var videoDecodes: Int
+    public var audioDecodes: Int
+    /// Peak resident memory of the process when the job ended, MiB.
+    public var peakResidentMiB: Double
+    public var notes: [String]
+}
+
+/// The whole restore job: read a frame-dropped video, place its frames, restore every gap, write the full video.
+///
+/// The decode plan of `DroppedClip` keeps memory bounded by a gap's worth of frames: pass 1 reads timestamps, the
+/// face box and the audio, pass 2 (only for an aligner that reads pictures) the survivors' small features, and pass 3
+/// here restores gap by gap and encodes as it goes. The output has the slot grid's rate and the complete audio
+/// (mono AAC at the source's rate).
+public enum RestorePipeline {
+    /// Runs the job on `clip` (opened by `DroppedClip.open`) with the restorer `factory` makes for `method`;
+    /// `aligner` places the frames when the positions do not come from timestamps or a truth file.
+    public static func run(clip: DroppedClip, output: String, options: RestoreOptions, method: String, factory: RestorerFactory,
+                           aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
+        let restorer = try factory.make(method, faceBox: clip.faceBox)
+        return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner, progress: progress)
+    }
+
+    /// Opens `input` and runs the job (see `run(clip:…)`); `restorer` works on full frames.
+    public static func run(input: String, output: String, options: RestoreOptions, restorer: any FrameRestorer,
+                           aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
+        try checkOutput(output, input: input)
+        let clip = try DroppedClip.open(path: input, truthPath: options.truthPath, fps: options.frameRate,
+                                        findFace: aligner?.usesContent ?? false, progress: progress)
+        return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner, progress: progress)
+    }
+
+    /// The job on an opened clip with a full-frame `restorer`.
+    public static func run(clip: DroppedClip, output: String, options: RestoreOptions, restorer: any FrameRestorer,
+                           aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
+        let started = Date()
+        let input = clip.path
+        try checkOutput(output, input: input)
+        let placed = try clip.positions(options.positions, aligner: aligner, progress: progress)
+        var notes = placed.notes
+        let positions = placed.positions
+        let k = clip.survivorCount
+        let n = max(clip.slotCount, (positions.last ?? 0) + 1)
+        guard positions.count == k else {
+            throw CorpusError.truthMismatch("\(positions.count) positions for \(k) surviving frames")
+        }
+        if clip.audio.track == nil { notes.append("no audio track: the clip length comes from the timestamps") }
+        let fps = clip.grid.fps
+
+        // Pass 3: restore gap by gap, encode as we go.
+        let context = GapContext(frameRate: fps, slotCount: n, slotFeatures: try clip.audio.restorationRows())
+        let sourceAudio = try audioAtSourceRate(input)
+        let decoder = try VideoDecoder(path: input)
+        let size = decoder.outputSize
+        let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
+                                       options: EncodeOptions(frameRate: fps, crf: options.crf, preset: options.preset, audio: sourceAudio))
+        if let dir = options.framesDirectory {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw CorpusError.io(path: dir, reason: error.localizedDescription)
+            }
+        }
+        var restoreSeconds = 0.0, restored = 0, written = 0
+        func emit(_ frame: SlotFrame) throws {
+            let picture = try frame.videoFrame(frameRate: fps)
+            try encoder.append(picture)
+            if let dir = options.framesDirectory {
+                try PNGImage.write(picture, to: (dir as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.slot)))
+            }
+            written += 1
+            if written % 25 == 0 { progress?("restoring: \(written)/\(n) frames written") }
+        }
+        var previous: SlotFrame?
+        var index = 0
+        while let f = try decoder.nextFrame() {
+            guard index < positions.count else { break }
+            let current = SlotFrame(slot: positions[index], frame: f)
+            let gap = Array(((previous?.slot ?? -1) + 1)..<current.slot)
+            let t0 = Date()
+            let filled = try restorer.fillGap(left: previous, right: current, slots: gap, context: context)
+            restoreSeconds += Date().timeIntervalSince(t0)
+            restored += filled.count
+            for g in filled { try emit(g) }
+            try emit(current)
+            previous = current
+            index += 1
+        }
+        if let last = previous, last.slot + 1 < n {
+            for g in try restorer.fillGap(left: last, right: nil, slots: Array((last.slot + 1)..<n), context: context) { try emit(g) }
+        }
+        try encoder.finish()
+        let heldStart = positions.first ?? 0, heldEnd = n - 1 - (positions.last ?? (n - 1))
+        if heldStart > 0 { notes.append("\(heldStart) frame(s) before the first surviving frame were held (nothing to interpolate from)") }
+        if heldEnd > 0 { notes.append("\(heldEnd) frame(s) after the last surviving frame were held (nothing to interpolate from)") }
+        return RestoreSummary(input: input, output: output, method: restorer.name, positionsFrom: placed.from, frameRate: fps.description,
+                              slots: n, survivors: k, restoredFrames: restored + heldEnd, heldAtStart: heldStart, heldAtEnd: heldEnd,
+                              positions: positions, seconds: Date().timeIntervalSince(started), restoreSeconds: restoreSeconds,
+                              videoDecodes: clip.videoDecodes + 1, audioDecodes: clip.audioDecodes + (sourceAudio == nil ? 0 : 1),
+                              peakResidentMiB: Double(ResidentMemory.peak()) / 1_048_576, notes: notes)
+    }
+
+    // MARK: - Pieces
+
+    /// Refuses an output that is the input itself.
+    static func checkOutput(_ output: String, input: String) throws {
+        guard URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath() !=
+                URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() else {
+            throw CorpusError.invalidSetting("the output must not overwrite the input \(input)")
+        }
+    }
+
+    /// The complete audio at the source's own rate (mono), nil without an audio stream.
+    static func audioAtSourceRate(_ path: String) throws -> AudioTrack? {
+        do {
+            return try AudioDecoder.decodeAtNativeRate(path: path)
+        } catch {
+            if case .noAudioStream = error { return nil }
+            throw error
+        }
+    }
+}

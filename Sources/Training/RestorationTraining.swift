@@ -1,0 +1,33 @@
+import Pipeline
+import Corpus
+import Features
+import Foundation
+import Media
+import Restoration
+
+/// Prepares corpus clips for FE-Net training: face crops of `size`² and, where the audio may be used, its per-slot
+/// MFCC segments (5-segment context, as `Evaluator` gives restorers), standardised per clip.
+public enum RestorationTraining {
+    /// Loads `clips`; a clip whose relative path starts with one of `visualOnly` (e.g. "faces-extra/", audio of
+    /// unverified provenance), or every clip when `noAudio`, gets no audio (its samples carry the audio-absent flag).
+    /// Clips that fail to load are reported through `progress` and skipped.
+    public static func load(_ clips: [Clip], size: Int, visualOnly: [String] = ["faces-extra/"], noAudio: Bool = false,
+                            maxFrames: Int? = nil, progress: (String) -> Void = { _ in }) throws -> [FENetTrainingClip] {
+        var out: [FENetTrainingClip] = []
+        for (i, clip) in clips.enumerated() {
+            do {
+                let prepared = try PreparedClip.load(clip, preparation: ClipPreparation(crop: .face, size: size, maxFrames: maxFrames))
+                let audioAllowed = !noAudio && !visualOnly.contains { clip.relativePath.hasPrefix($0) }
+                var audio: FENetAudio?
+                if audioAllowed, let rows = try prepared.slotAudio().restorationRows() {
+                    audio = FENetAudio(rows)
+                }
+                out.append(try FENetTrainingClip(name: clip.relativePath, frames: prepared.frames, audio: audio))
+                progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): \(prepared.frames.count) frames, audio \(audio == nil ? "absent" : "used")")
+            } catch {
+                progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): skipped (\(error))")
+            }
+        }
+        return out
+    }
+}
