@@ -31,18 +31,14 @@ struct BenchRestoreClipCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    /// One restore: the clip's length and what the child `dropfill restore --json` reported.
     struct Row: Codable {
         var minutes: Double
-        var path: String
-        var slots: Int
-        var survivors: Int
-        var seconds: Double
-        var videoDecodes: Int
-        var audioDecodes: Int
-        var peakResidentMiB: Double
+        var restore: Child
+        var path: String { restore.positionsFrom }
     }
 
-    struct Child: Decodable {
+    struct Child: Codable {
         var slots: Int
         var survivors: Int
         var seconds: Double
@@ -80,8 +76,7 @@ struct BenchRestoreClipCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("restore-clip: \(m) min, \(positions)…\n".utf8))
                 let out = "\(work)/restored-\(m)min-\(mode).mp4"
                 let child = try childJSON(Child.self, me, ["restore", dropped, "-o", out, "--method", method, "--positions", positions, "--json"])
-                rows.append(Row(minutes: m, path: "\(child.positionsFrom)", slots: child.slots, survivors: child.survivors, seconds: child.seconds,
-                                videoDecodes: child.videoDecodes, audioDecodes: child.audioDecodes, peakResidentMiB: child.peakResidentMiB))
+                rows.append(Row(minutes: m, restore: child))
                 try? FileManager.default.removeItem(atPath: out)
             }
         }
@@ -91,11 +86,11 @@ struct BenchRestoreClipCommand: ParsableCommand {
         print("minutes  positions          slots  survivors   wall s  video/audio decodes  peak RSS MiB")
         for r in rows {
             print(String(format: "%7.1f  ", r.minutes) + r.path.padding(toLength: 17, withPad: " ", startingAt: 0) +
-                  String(format: "%6d  %9d  %7.1f  %9d / %-9d  %12.1f", r.slots, r.survivors, r.seconds, r.videoDecodes, r.audioDecodes,
-                         r.peakResidentMiB))
+                  String(format: "%6d  %9d  %7.1f  %9d / %-9d  %12.1f", r.restore.slots, r.restore.survivors, r.restore.seconds,
+                         r.restore.videoDecodes, r.restore.audioDecodes, r.restore.peakResidentMiB))
         }
         for path in Set(rows.map(\.path)) {
-            let peaks = rows.filter { $0.path == path }.map(\.peakResidentMiB)
+            let peaks = rows.filter { $0.path == path }.map(\.restore.peakResidentMiB)
             if let lo = peaks.min(), let hi = peaks.max(), lo > 0 {
                 print(String(format: "%@: peak RSS from shortest to longest ×%.2f", path as NSString, hi / lo))
             }
