@@ -8,6 +8,7 @@ scripts/setup.sh
 swift build -c release --product dropfill
 bin=$(swift build -c release --show-bin-path)/dropfill
 out=${DROPFILL_DEMO_OUT:-$(mktemp -d)}
+mkdir -p "$out"
 sample=SampleData/grid-bbaf2n.mp4
 
 echo "== what the sample holds"
