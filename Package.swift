@@ -29,33 +29,33 @@ let package = Package(
         .target(name: "CDlibLandmarks", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
                 linkerSettings: [.linkedLibrary("dlib")]),
 
-        // MARK: - Engine
         // SafeOutput: the one output writer (a leaf, so that Tensor's safetensors go through it without FFmpeg).
-        .target(name: "SafeOutput"),
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "SafeOutput"], swiftSettings: hotLoops),
-        .target(name: "Media", dependencies: ["CFFmpeg", "SafeOutput"]),
-        .target(name: "Metrics", swiftSettings: hotLoops),
-        .target(name: "Features", swiftSettings: hotLoops),
-        .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], swiftSettings: hotLoops),
-        .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"]),
-        .target(name: "Corpus", dependencies: ["Media", "Tensor"], swiftSettings: hotLoops),
+        .target(name: "SafeOutput", exclude: ["README.md"]),
+        // MARK: - Engine (each module's README.md says what lives there; it is documentation, not a resource)
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "SafeOutput"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Media", dependencies: ["CFFmpeg", "SafeOutput"], exclude: ["README.md"]),
+        .target(name: "Metrics", exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Features", exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Alignment", dependencies: ["Tensor", "Features", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Restoration", dependencies: ["Tensor", "Features", "Media", "Metrics"], exclude: ["README.md"], swiftSettings: hotLoops),
+        .target(name: "Landmarks", dependencies: ["CDlibLandmarks", "Media"], exclude: ["README.md"]),
+        .target(name: "Corpus", dependencies: ["Media", "Tensor"], exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Pipeline", dependencies: ["SafeOutput", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Evaluation", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Alignment", "Restoration",
                                                    "Landmarks"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
         .target(name: "Training", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Restoration"],
-                swiftSettings: hotLoops),
+                exclude: ["README.md"], swiftSettings: hotLoops),
 
         // MARK: - Faces
-        .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"]),
-        .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Inspector", dependencies: ["Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"], exclude: ["README.md"]),
+        .target(name: "Rating", dependencies: ["Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .executableTarget(name: "dropfill", dependencies: [
             "SafeOutput", "Media", "Tensor", "Metrics", "Features", "Alignment", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training", "Landmarks",
             "Inspector", "Rating",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
 
         // MARK: - Tests (one target per module, and what the end-to-end tests share)
         .target(name: "DropfillTestSupport", dependencies: ["Corpus", "Media", "Tensor"], path: "Tests/DropfillTestSupport"),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RestorationTests", dependencies: ["Restoration", "Media", "Metrics", "Tensor", "DropfillTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Pipeline", "Evaluation", "Restoration", "Media", "SafeOutput", "DropfillTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Evaluation", "Alignment", "Restoration", "Media", "Corpus", "DropfillTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Evaluation", "Alignment", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Landmarks", "Pipeline", "Corpus", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),

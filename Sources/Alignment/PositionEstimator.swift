@@ -1,7 +1,10 @@
 /// Finds where each surviving frame belongs among the original frame slots.
 ///
-/// Every aligner (`dp`, `dp-prior`, `threshold`, `uniform`, `timestamps`) takes the same `AlignmentInput` and
-/// answers with a `PositionEstimate`, so evaluations and the inspector can swap them freely.
+/// Every estimator takes the same `AlignmentInput` and answers with a `PositionEstimate`, so evaluations and the
+/// inspector can swap them freely: `DynamicPositionRetrieval` (`dp`, Eq. 10), `PriorDPEstimator` (`dp-gap`,
+/// `dp-prior`), `ThresholdEstimator` (`threshold`), `PosteriorMedianEstimator` (`posterior`, `posterior-visual`),
+/// `VisualEstimator` (`visual`), `UniformEstimator` (`uniform`) and `TimestampEstimator` (`timestamps`). The
+/// Ali-Net retrievals are named by `AliNetRetrieval`, the rest by `EstimatorKind`.
 public protocol PositionEstimator: Sendable {
     /// The estimator's name as the CLI and reports spell it (an `EstimatorKind` raw value).
     var name: String { get }
@@ -9,7 +12,8 @@ public protocol PositionEstimator: Sendable {
     func estimate(_ input: AlignmentInput) throws(AlignmentError) -> PositionEstimate
 }
 
-/// The names of the estimators.
+/// The estimators `makeEstimator` builds from explicit settings (the retrievals an Ali-Net model file calibrates are
+/// named by `AliNetRetrieval`).
 public enum EstimatorKind: String, Sendable, CaseIterable, Codable {
     /// The paper's DP (Eq. 10).
     case dp
@@ -49,8 +53,9 @@ public struct AlignmentInput: Sendable {
     public var fps: Double?
     /// Time (s) of slot 0, usually the stream's start time — `timestamps`.
     public var startTime: Double
-    /// Visual change c_i ≥ 0 between surviving frames i and i+1 (k − 1 values, e.g. mean absolute difference
-    /// of their mouth crops) — optional cue for `dp-prior`.
+    /// Visual change c_i ≥ 0 between surviving frames i and i+1 (k − 1 values: the root-mean-square difference
+    /// of their 32² grey thumbnails of the whole face crop, `VisualChange.thumbnailChange`) — the cue of `dp-prior`, `posterior-visual` and
+    /// `visual`.
     public var visualChange: [Float]?
 
     public init(frameCount: Int, slotCount: Int, distances: DistanceMatrix? = nil, timestamps: [Double]? = nil,

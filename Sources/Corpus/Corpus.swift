@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Tensor
 
 /// One clip of a corpus and the person it shows.
@@ -19,8 +20,9 @@ public struct Clip: Sendable, Codable, Hashable {
 
 /// A folder of clips (or a single clip), with a person ID for every clip.
 ///
-/// Clips are files with a media extension (`Corpus.mediaExtensions`) anywhere under the root. Person IDs, in order
-/// of precedence:
+/// Clips are the files under the root that FFmpeg reads as video (any container: `ContainerProbe` asks it; a file
+/// with one of the common video extensions is taken without asking, hidden files and known non-media are skipped
+/// unasked). Person IDs, in order of precedence:
 /// 1. a manifest: a TSV file with a header row holding at least the columns `path` and `person` (the format of
 ///    the shared data's `manifest.tsv`), paths relative to the manifest's folder. When a manifest is given (or the
 ///    root folder holds a `manifest.tsv`), the corpus is exactly the clips it lists; a listed file that does not
@@ -31,8 +33,16 @@ public struct Clip: Sendable, Codable, Hashable {
 ///
 /// Clips are sorted by relative path, so a corpus lists the same way on every machine.
 public struct Corpus: Sendable {
-    /// File extensions treated as clips (any container FFmpeg reads; these are the common ones).
+    /// Extensions of the common video containers: a folder scan takes these files without probing them (a corpus of
+    /// a million clips is listed, not opened). Every other file is probed (`ContainerProbe`).
     public static let mediaExtensions: Set<String> = ["mp4", "mpg", "mpeg", "mkv", "mov", "avi", "webm", "m4v"]
+    /// Extensions a folder scan skips without probing: the data, text, model and image files corpora hold beside
+    /// their clips.
+    public static let nonMediaExtensions: Set<String> = [
+        "json", "tsv", "csv", "txt", "md", "align", "srt", "vtt", "xml", "yml", "yaml", "toml", "html", "pdf", "log",
+        "py", "sh", "swift", "safetensors", "ckpt", "checkpoint", "sqlite", "db", "npy", "npz", "pt", "pth", "onnx",
+        "zip", "gz", "tar", "xz", "png", "jpg", "jpeg", "bmp", "ppm", "pgm", "tif", "tiff", "webp",
+    ]
     /// The manifest file name looked for in the root folder.
     public static let manifestName = "manifest.tsv"
 
@@ -40,6 +50,8 @@ public struct Corpus: Sendable {
     public let root: String
     /// Every clip, sorted by relative path.
     public let clips: [Clip]
+    /// Files of a folder scan that FFmpeg could not read as video (relative paths, sorted); empty for a manifest.
+    public let skipped: [String]
 
     /// Reads the corpus at `path` (a folder, one clip, or a manifest `.tsv` itself); `manifest` overrides the root's
     /// `manifest.tsv`.
@@ -52,25 +64,35 @@ public struct Corpus: Sendable {
         let isManifest = !isDir.boolValue && rootURL.pathExtension.lowercased() == "tsv"
         let manifestPath = manifest ?? (isManifest ? rootURL.path : nil) ?? (isDir.boolValue && fm.fileExists(atPath: rootURL.appendingPathComponent(Self.manifestName).path)
             ? rootURL.appendingPathComponent(Self.manifestName).path : nil)
-        var found: [Clip]
+        var found: [Clip], skippedFiles: [String] = []
         if let manifestPath {
             found = try Self.readManifest(manifestPath)
         } else if !isDir.boolValue {
             let stem = rootURL.deletingPathExtension().lastPathComponent
             found = [Clip(path: rootURL.path, relativePath: rootURL.lastPathComponent, person: stem)]
         } else {
-            found = try Self.scan(rootURL)
+            (found, skippedFiles) = try Self.scan(rootURL)
         }
         found.sort { $0.relativePath < $1.relativePath }
-        guard !found.isEmpty else { throw .emptyCorpus(path) }
+        guard !found.isEmpty else {
+            throw .emptyCorpus(skippedFiles.isEmpty ? path : "\(path) (\(Self.skippedNote(skippedFiles)))")
+        }
         clips = found
+        skipped = skippedFiles.sorted()
+    }
+
+    /// "2 files FFmpeg cannot read as video skipped (notes.bin, x.dat)": the one line a scan's skipped files make.
+    public static func skippedNote(_ files: [String]) -> String {
+        let shown = files.sorted().prefix(3).joined(separator: ", ") + (files.count > 3 ? ", …" : "")
+        return "\(files.count) file\(files.count == 1 ? "" : "s") FFmpeg cannot read as video skipped (\(shown))"
     }
 
     /// A corpus from clips already known (for tests and for callers that build their own lists).
-    public init(root: String, clips: [Clip]) throws(CorpusError) {
+    public init(root: String, clips: [Clip], skipped: [String] = []) throws(CorpusError) {
         guard !clips.isEmpty else { throw .emptyCorpus(root) }
         self.root = root
         self.clips = clips.sorted { $0.relativePath < $1.relativePath }
+        self.skipped = skipped.sorted()
     }
 
     /// Every distinct person ID, sorted.
@@ -81,22 +103,28 @@ public struct Corpus: Sendable {
 
     // MARK: - Reading
 
-    private static func scan(_ rootURL: URL) throws(CorpusError) -> [Clip] {
+    /// Every clip under `rootURL`, and the files FFmpeg could not read as video.
+    private static func scan(_ rootURL: URL) throws(CorpusError) -> (clips: [Clip], skipped: [String]) {
         let fm = FileManager.default
         guard let walker = fm.enumerator(at: rootURL, includingPropertiesForKeys: [.isRegularFileKey],
                                          options: [.skipsHiddenFiles]) else { throw .io(path: rootURL.path, reason: "cannot list the folder") }
         let base = rootURL.resolvingSymlinksInPath().pathComponents
-        var clips: [Clip] = []
+        var clips: [Clip] = [], skipped: [String] = []
         for case let url as URL in walker {
-            guard mediaExtensions.contains(url.pathExtension.lowercased()),
+            let ext = url.pathExtension.lowercased()
+            guard !nonMediaExtensions.contains(ext),
                   (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let components = url.resolvingSymlinksInPath().pathComponents
             let relative = components.count > base.count && Array(components.prefix(base.count)) == base
                 ? Array(components.dropFirst(base.count)) : [url.lastPathComponent]
+            if !mediaExtensions.contains(ext) && (try? ContainerProbe.videoFormat(path: url.path)) == nil {
+                skipped.append(relative.joined(separator: "/"))
+                continue
+            }
             let person = relative.count >= 3 ? relative[relative.count - 3] : url.deletingPathExtension().lastPathComponent
             clips.append(Clip(path: url.standardizedFileURL.path, relativePath: relative.joined(separator: "/"), person: person))
         }
-        return clips
+        return (clips, skipped)
     }
 
     /// Reads a manifest TSV: a header row naming the columns, then one clip per row (`path` and `person` required).

@@ -37,6 +37,6 @@ public enum CorpusSelection {
         default: parts.test
         }
         guard !clips.isEmpty else { throw .emptyCorpus("\(path) (the \(split) split under seed \(seed) has no clips)") }
-        return try Corpus(root: corpus.root, clips: clips)
+        return try Corpus(root: corpus.root, clips: clips, skipped: corpus.skipped)
     }
 }

@@ -11,7 +11,7 @@
 ///   window` (400), `hop_length = hop`, periodic Hann window centred in the FFT frame, `center=True` with
 ///   zero padding, `power=2`, Slaney mel scale (`htk=False`) and Slaney area normalisation, then
 ///   `log(max(S, logFloor))`. Frame f is centred on sample `f·hop`.
-///   The brief asked for `n_fft = 400`; a 400-point DFT is not radix-2, so the FFT is 512 points with the
+///   A 25 ms window is `n_fft = 400` at 16 kHz; a 400-point DFT is not radix-2, so the FFT is 512 points with the
 ///   same 25 ms (400-sample) window zero-padded around it — librosa's own `win_length < n_fft` convention.
 public struct AudioFeatureSettings: Sendable, Hashable, Codable {
     /// The feature family.

@@ -1,7 +1,7 @@
 import Media
 
-/// How pictures reach the screen, best first (ARCHITECTURE.md: sixel, else half-blocks in 24-bit colour,
-/// else 256 colours, else ASCII shading).
+/// How pictures reach the screen, best first: sixel, else half-blocks in 24-bit colour, else 256 colours, else
+/// ASCII shading (README, "The inspector"; `GraphicsProbe` picks the first the terminal supports).
 public enum GraphicsMode: String, CaseIterable, Sendable {
     case sixel
     case truecolor

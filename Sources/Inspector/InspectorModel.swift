@@ -153,7 +153,8 @@ public struct InspectorSession: Sendable {
     }
 }
 
-/// Position-bias numbers of one alignment against the truth (anchors.md: Ali_b and the exact share).
+/// Position-bias numbers of one alignment against the truth: Ali_b (the paper's Table III, `PositionBias`) and the
+/// share of frames placed exactly.
 public struct AlignmentScore: Sendable, Equatable {
     /// Ali_b = Σ |s_i − s′_i|.
     public var positionBias: Int

@@ -4,7 +4,8 @@ import Foundation
 import SafeOutput
 
 /// The real terminal: ncurses for text, keys, mouse and resize; sixel and exact 24-bit cells written
-/// directly after `doupdate()` (platform-notes.md, "Terminals").
+/// directly after `doupdate()`, inside ESC 7 … ESC 8 and clear of the bottom row, so ncurses never draws over
+/// them and the terminal never scrolls.
 ///
 /// `shutdown()` always restores the terminal; signal handlers installed by `TerminalGuard` do the same
 /// on Ctrl-C, SIGTERM or a crash.

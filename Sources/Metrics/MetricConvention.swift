@@ -1,6 +1,6 @@
 /// How two frames are prepared before they are compared: which colour planes, and whether they are rounded to 8 bits.
 ///
-/// Every table must say which convention it used (anchors.md, "Metric conventions"). The project's default,
+/// Every table must say which convention it used (DECISIONS.md, "Metrics"). The project's default,
 /// `.standard`, is RGB compared after 8-bit rounding, because restored frames are written as 8-bit video.
 public struct MetricConvention: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The planes compared.

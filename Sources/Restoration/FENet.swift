@@ -254,23 +254,25 @@ public final class FENet: Module {
                            constant: (Tensor) -> Variable) throws -> Output {
         let n = s.left.shape[0], H = s.left.shape[2], W = s.left.shape[3]
         let h = s.flowLR.shape[2], w = s.flowLR.shape[3]
-        precondition(v.count == n && present.count == n, "FENet.synthesize: one v and one audio flag per sample")
-        func perSample(_ values: [Float]) -> Variable {
-            constant((try? Tensor(shape: [n, 1, 1, 1], scalars: values)) ?? Tensor(zeros: [n, 1, 1, 1]))
+        guard v.count == n && present.count == n else {
+            throw RestorationError.frameSizeMismatch("FE-Net needs one v and one audio flag per sample: \(n) samples, \(v.count) v, \(present.count) flags")
+        }
+        func perSample(_ values: [Float]) throws -> Variable {
+            constant(try Tensor(shape: [n, 1, 1, 1], scalars: values))
         }
         let zerosSmall = constant(Tensor(zeros: [n, 1, h, w]))
-        func map(_ values: [Float]) -> Variable { perSample(values) + zerosSmall }
-        let presentColumn = constant((try? Tensor(shape: [n, 1], scalars: present)) ?? Tensor(zeros: [n, 1]))
+        func map(_ values: [Float]) throws -> Variable { try perSample(values) + zerosSmall }
+        let presentColumn = constant(try Tensor(shape: [n, 1], scalars: present))
         func audioMap(_ a: Tensor) throws -> Variable {
             let p = try audioFeatures(constant(a), present: presentColumn)
             return try p.reshaped([n, config.audioChannels, 1, 1]) + constant(Tensor(zeros: [n, config.audioChannels, h, w]))
         }
         let pl = try audioMap(audioL), pt = try audioMap(audioT), pr = try audioMap(audioR)
-        let flag = map(present), vMap = map(v)
+        let flag = try map(present), vMap = try map(v)
 
         // Super-SloMo's linear-motion intermediate flows, refined by refine_net (residuals).
-        let a0 = perSample(v.map { -(1 - $0) * $0 }), a1 = perSample(v.map { $0 * $0 })
-        let b0 = perSample(v.map { (1 - $0) * (1 - $0) }), b1 = perSample(v.map { -$0 * (1 - $0) })
+        let a0 = try perSample(v.map { -(1 - $0) * $0 }), a1 = try perSample(v.map { $0 * $0 })
+        let b0 = try perSample(v.map { (1 - $0) * (1 - $0) }), b1 = try perSample(v.map { -$0 * (1 - $0) })
         let initTL = s.flowLR * a0 + s.flowRL * a1
         let initTR = s.flowLR * b0 + s.flowRL * b1
         let refine = try refineNet(Variable.concatChannels([s.flowLR, s.flowRL, initTL, initTR, s.leftSmall, s.rightSmall,
@@ -282,15 +284,14 @@ public final class FENet: Module {
         let inter = try interNet(Variable.concatChannels([s.leftSmall, pl, hatTL, warpL, pt, warpR, hatTR, pr, s.rightSmall,
                                                           flag, vMap]))
         let smallTL = hatTL + inter.channels(0..<2), smallTR = hatTR + inter.channels(2..<4)
-        let flowScale = constant((try? Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
-                                 ?? Tensor(zeros: [1, 2, 1, 1]))
+        let flowScale = constant(try Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
         let flowTL = smallTL.resizedBilinear(height: H, width: W) * flowScale
         let flowTR = smallTR.resizedBilinear(height: H, width: W) * flowScale
         let visibility = inter.channels(4..<5).resizedBilinear(height: H, width: W).sigmoid()
 
         // Eqs. 13–14: Î_t = ((1−v)·W·g(I_l, F_t→l) + v·(1−W)·g(I_r, F_t→r)) / Z, Z = (1−v)·W + v·(1−W).
         let gl = s.left.warped(by: flowTL), gr = s.right.warped(by: flowTR)
-        let vv = perSample(v), oneMinusV = perSample(v.map { 1 - $0 })
+        let vv = try perSample(v), oneMinusV = try perSample(v.map { 1 - $0 })
         let wl = visibility * oneMinusV
         let wr = vv - visibility * vv
         let z = (wl + wr) + 1e-6

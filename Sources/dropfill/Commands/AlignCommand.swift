@@ -15,7 +15,8 @@ struct AlignCommand: ParsableCommand {
             The slot grid follows the one rule restore uses: fps from --fps, else the truth file, else the stream's declared rate when the timestamps agree with it; n from --slots, else the truth file, else the frames the timestamps imply when they span the audio, else the longer of the audio (round(duration × fps)) and the timestamps. Aligners: aligner (default: the best retrieval on the validation persons, as the model file records it — today posterior-visual), posterior-visual (Ali-Net distances and the picture change, each frame at its posterior median slot), posterior (Ali-Net distances alone), dp-prior (the DP of Eq. 10 with both transition costs: gap prior and visual continuity), dp-gap (gap prior only), dp (the paper's Eq. 10), threshold (Ali-Net_threshold), visual (the picture change between survivors alone, no model), uniform (even spread), timestamps (the frames' own timestamps, when the file kept them). Ali-Net aligners read --model, else SampleData/models/alinet.safetensors. With --truth (written by `dropfill drop`), the position bias Ali_b and the share of frames placed exactly are printed too.
 
             Examples:
-              dropfill drop SampleData/grid-bbaf2n.mp4 -o dropped.mp4 --rate 0.87 --timestamps strip
+              dropfill drop SampleData/grid-bbaf2n.mp4 -o dropped.mp4 --rate 0.87 \\
+                  --timestamps strip
               dropfill align dropped.mp4 --truth dropped.truth.json
               dropfill align dropped.mp4 --aligner dp --json
             """
@@ -24,8 +25,11 @@ struct AlignCommand: ParsableCommand {
     @Argument(help: "The video that lost frames (with its complete audio).", completion: .file())
     var dropped: String
 
-    @Option(help: "Aligner: \(AlignerCatalog.all.joined(separator: ", ")).")
-    var aligner: String = "aligner"
+    @Option(name: .customLong("aligner"), help: ArgumentHelp("Aligner (see above).", valueName: "aligner"))
+    var alignerName: AlignerName = .best
+
+    /// The aligner's name as the catalog takes it.
+    var aligner: String { alignerName.name }
 
     @Option(help: "Ali-Net model file (default: the shipped SampleData/models/alinet.safetensors).", completion: .file())
     var model: String?

@@ -7,12 +7,15 @@ import Media
 import Tensor
 
 /// `dropfill bench align`: time Ali-Net alignment of a long clip (decoding excluded).
-struct BenchAlignCommand: ParsableCommand {
+struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
+    static let repetitions = 3
+    static let threads = 2
+
     static let configuration = CommandConfiguration(
         commandName: "align",
         abstract: "Time Ali-Net alignment of a 60 s clip at 30 fps (k ≈ 234 survivors, n = 1800 slots).",
         discussion: """
-            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments, both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the shipped model is used when found, else a fresh network of the default shape. Decoding and face detection are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else 2.
+            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments, both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the shipped model is used when found, else a fresh network of the default shape. Decoding and face detection are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench align
@@ -32,11 +35,11 @@ struct BenchAlignCommand: ParsableCommand {
     @Option(help: "Ali-Net model file (default: the shipped model, else an untrained network).", completion: .file())
     var model: String?
 
-    @Option(help: "Repetitions (the median is reported).")
-    var repetitions: Int = 3
+    @OptionGroup
+    var bench: BenchOptions<BenchAlignCommand>
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup
+    var threads: ThreadOptions<BenchAlignCommand>
 
     struct Row: Encodable {
         var stage: String
@@ -52,8 +55,9 @@ struct BenchAlignCommand: ParsableCommand {
     }
 
     func run() throws {
-        Parallel.configureDefaultThreads()
-        guard seconds > 0, fps > 0, rate > 0, rate < 1, repetitions >= 1 else { throw ValidationError("bad sizes") }
+        threads.configure()
+        let repetitions = bench.repetitions
+        guard seconds > 0, fps > 0, rate > 0, rate < 1 else { throw ValidationError("bad sizes") }
         let aliModel: AliNetModel
         if let path = ModelLocator.forProcess(alignerModel: model).alignerModelPath() {
             aliModel = try AliNetModel.load(path: path)
@@ -105,7 +109,7 @@ struct BenchAlignCommand: ParsableCommand {
         }))
         let load = BenchTiming.loadAverage()
         let report = Report(frames: k, slots: n, threads: Parallel.blasThreads, loadAverage: load, stages: rows)
-        if json { try printJSON(report); return }
+        if bench.json { try printJSON(report); return }
         print("Ali-Net alignment: \(k) surviving frames, \(n) slots, \(report.threads) OpenBLAS thread(s), load average \(load)")
         for r in rows { print("  " + r.stage.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", r.seconds)) }
     }

@@ -28,7 +28,10 @@ struct BenchCommand: ParsableCommand {
 }
 
 /// `dropfill bench tensor`: sgemm, conv2d forward/backward as a share of same-run sgemm, warping, training-step memory.
-struct BenchTensorCommand: ParsableCommand {
+struct BenchTensorCommand: ParsableCommand, BenchRole, ThreadRole {
+    static let repetitions = 5
+    static let threads = 2
+
     static let configuration = CommandConfiguration(
         commandName: "tensor",
         abstract: "Measure sgemm, 3×3 conv2d forward/backward, warping and a training step's peak memory.",
@@ -42,8 +45,6 @@ struct BenchTensorCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Repetitions per measurement (the median is reported).")
-    var repetitions: Int = 5
 
     @Option(help: "Input sizes S (comma-separated).")
     var sizes: String = "64,128,256"
@@ -54,14 +55,15 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Batch sizes (comma-separated).")
     var batches: String = "1,8"
 
-    @Option(help: "OpenBLAS threads when OPENBLAS_NUM_THREADS is unset.")
-    var threads: Int = 2
+    @OptionGroup
+    var bench: BenchOptions<BenchTensorCommand>
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup
+    var threads: ThreadOptions<BenchTensorCommand>
 
     func run() throws {
-        BLASThreads.configure(fallback: threads)
+        threads.configure()
+        let repetitions = bench.repetitions
         func list(_ s: String, _ name: String) throws -> [Int] {
             let values = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("--\(name) needs positive integers, got '\(s)'") }
@@ -70,7 +72,7 @@ struct BenchTensorCommand: ParsableCommand {
         let report = try TensorBenchmark.run(repetitions: max(1, repetitions), channels: list(channels, "channels"),
                                              sizes: list(sizes, "sizes"), batches: list(batches, "batches"),
                                              progress: { Progress.log("bench: \($0)") })
-        if json {
+        if bench.json {
             try printJSON(report)
         } else {
             print(BenchTensorReport.text(report))

@@ -6,7 +6,9 @@ import Media
 import Metrics
 
 /// `dropfill bench inspector`: redraw times of the inspector's views and the sixel encoder, and the playback rate.
-struct BenchInspectorCommand: ParsableCommand {
+struct BenchInspectorCommand: ParsableCommand, BenchRole {
+    static let repetitions = 21
+
     static let configuration = CommandConfiguration(
         commandName: "inspector",
         abstract: "Measure the inspector: full redraws of a 60 s clip's alignment and DP views, sixel encoding, playback.",
@@ -18,11 +20,12 @@ struct BenchInspectorCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Repetitions per measurement (the median is reported).")
-    var repetitions: Int = 21
+    @OptionGroup
+    var benchOptions: BenchOptions<BenchInspectorCommand>
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    /// The shared options under the names the measurement reads.
+    var repetitions: Int { benchOptions.repetitions }
+    var json: Bool { benchOptions.json }
 
     struct Report: Codable {
         var alignmentViewMs: [String: Double]

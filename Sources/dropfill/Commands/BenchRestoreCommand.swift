@@ -5,7 +5,10 @@ import Restoration
 import Tensor
 
 /// `dropfill bench restore`: FE-Net restored frames per second and peak memory, beside same-run sgemm GFLOP/s.
-struct BenchRestoreCommand: ParsableCommand {
+struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
+    static let repetitions = 7
+    static let threads = 2
+
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Measure FE-Net (and RIFE) restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
@@ -29,8 +32,6 @@ struct BenchRestoreCommand: ParsableCommand {
     @Option(help: "Frames per gap.")
     var gap: Int = 7
 
-    @Option(help: "Repetitions per size (the median is reported).")
-    var repetitions: Int = 7
 
     @Option(help: "FE-Net model file (default: the shipped fenet.safetensors).", completion: .file())
     var model: String?
@@ -38,11 +39,16 @@ struct BenchRestoreCommand: ParsableCommand {
     @Option(help: "Methods to measure, comma-separated: fenet, rife (RIFE HDv3, weights from scripts/setup.sh).")
     var methods: String = "fenet"
 
-    @Option(help: "OpenBLAS threads when OPENBLAS_NUM_THREADS is unset.")
-    var threads: Int = 2
+    @OptionGroup
+    var benchOptions: BenchOptions<BenchRestoreCommand>
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup
+    var threadOptions: ThreadOptions<BenchRestoreCommand>
+
+    /// The shared options under the names the measurement reads.
+    var repetitions: Int { benchOptions.repetitions }
+    var json: Bool { benchOptions.json }
+    var threads: Int { threadOptions.threads }
 
     func run() throws {
         BLASThreads.configure(fallback: threads)

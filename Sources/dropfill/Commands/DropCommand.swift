@@ -3,9 +3,6 @@ import Corpus
 import Foundation
 import Media
 
-extension DropModel: ExpressibleByArgument {}
-extension TimestampMode: ExpressibleByArgument {}
-
 /// `dropfill drop`: simulate frame loss on a clip, keeping its complete audio, and record the truth.
 struct DropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +25,8 @@ struct DropCommand: ParsableCommand {
 
             Examples:
               dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87
-              dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87 --model burst --burst-length 12 --seed 3
+              dropfill drop clip.mp4 -o dropped.mp4 --rate 0.87 --model burst \\
+                  --burst-length 12 --seed 3
               dropfill drop clip.mp4 -o vfr.mp4 --rate 0.5 --timestamps keep --json
             """
     )

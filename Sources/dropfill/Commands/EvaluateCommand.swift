@@ -9,6 +9,14 @@ import Metrics
 import Restoration
 import SafeOutput
 
+/// What `evaluate` does with a corpus: it scores all of it unless `--split` picks a part.
+enum Scoring: CorpusRole {
+    static let split = CorpusPart.all
+    static let splitHelp = "Score only this part of the person-disjoint split."
+    static let size = 256
+    static let sizeHelp = "Side of the square frames, pixels."
+}
+
 /// `dropfill evaluate`: drop frames, restore them with every method, score them against the truth.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,8 +47,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Fraction of frames dropped, in (0, 1).")
     var rate: Double = 0.87
 
-    @Option(help: "Loss model: bernoulli, burst or every.")
-    var model: String = "bernoulli"
+    @Option(help: "Loss model.")
+    var model: DropModel = .bernoulli
 
     @Option(help: "Mean burst length for --model burst.")
     var burstLength: Double?
@@ -51,32 +59,29 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Drop patterns per clip (seeds seed, seed+1, …).")
     var seeds: Int = 1
 
-    @Option(help: "Comma-separated restoration methods (\(RestorerCatalog.all.joined(separator: ", "))).")
-    var methods: String = RestorerCatalog.classical.joined(separator: ",")
+    @Option(help: "Comma-separated restoration methods.")
+    var methods = MethodList(RestorerCatalog.classical)
 
     @Option(help: "Folder with fenet.safetensors / fenet-noaudio.safetensors (default: the shipped SampleData/models).", completion: .directory)
     var models: String?
 
-    @Option(help: "Positions of the surviving frames: truth, or auto (estimated by --aligner).")
-    var positions: String = "truth"
+    @Option(help: "Positions of the surviving frames: the truth, or auto (estimated by --aligner).")
+    var positions: EvaluationPositions = .truth
 
-    @Option(help: "Aligner for --positions auto (\(AlignerCatalog.all.joined(separator: ", "))).")
-    var aligner: String = "aligner"
+    @Option(help: "Aligner for --positions auto.")
+    var aligner: AlignerName = .best
 
     @Option(help: "Ali-Net model file for --aligner (default: SampleData/models/alinet.safetensors).", completion: .file())
     var alignerModel: String?
 
-    @Option(help: "Frame crop: face, center or none.")
-    var crop: String = "face"
-
-    @Option(help: "Side of the square frames, pixels.")
-    var size: Int = 256
+    @Option(help: "Frame crop.")
+    var crop: ClipPreparation.Crop = .face
 
     @Option(help: "Use at most this many frames of each clip.")
     var maxFrames: Int?
 
-    @Option(help: "Metric colour convention: rgb or luma (BT.601 Y).")
-    var convention: String = "rgb"
+    @Option(help: "Metric colour convention: RGB, or BT.601 luma (Y).")
+    var convention: ConventionChoice = .rgb
 
     @Flag(help: "Compare the raw Float frames instead of rounding both to 8 bits first.")
     var noRounding = false
@@ -99,14 +104,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Combine the results of every shard in this state folder into one table (no scoring).", completion: .directory)
     var merge: String?
 
-    @Option(help: "Manifest TSV giving person IDs (default: manifest.tsv in the corpus folder).", completion: .file())
-    var manifest: String?
-
-    @Option(help: "Score only this part of a person-disjoint split: all, train, validation or test.")
-    var split: String = "all"
-
-    @Option(help: "Seed of the person-disjoint split (80/10/10 by person), as train-align and train-restore use it.")
-    var splitSeed: UInt64 = 0
+    @OptionGroup(title: "Corpus")
+    var corpusOptions: CorpusOptions<Scoring>
 
     @Flag(help: "Also score the mouth: PSNR/SSIM in the true frame's mouth box and LMD (dlib landmarks), over all restored frames and where the mouth moves.")
     var mouth = false
@@ -118,18 +117,14 @@ struct EvaluateCommand: ParsableCommand {
     var outputs: OutputOptions
 
     func validate() throws {
-        guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
         if merge == nil && input == nil { throw ValidationError("give a clip or corpus folder, or --merge DIR") }
         guard rate > 0 && rate < 1 else { throw ValidationError("--rate must lie in (0, 1), got \(rate)") }
         guard seeds >= 1, seeds <= 1000 else { throw ValidationError("--seeds must lie in 1…1000, got \(seeds)") }
-        guard ["truth", "auto"].contains(positions) else { throw ValidationError("--positions must be truth or auto") }
-        guard ClipPreparation.Crop(rawValue: crop) != nil else { throw ValidationError("--crop must be face, center or none") }
-        guard ["rgb", "luma"].contains(convention) else { throw ValidationError("--convention must be rgb or luma") }
         if plot != nil && sweep == nil { throw ValidationError("--plot needs --sweep (a plot of one rate has one point per method)") }
     }
 
     func run() throws {
-        let plan = try outputs.adopt(inputs: [input, manifest, alignerModel, models, merge], outputs: [csv, plot])
+        let plan = try outputs.adopt(inputs: [input, corpusOptions.manifest, alignerModel, models, merge], outputs: [csv, plot])
         let progress = ProgressLine()
         if let merge {
             let results = try EvaluationStore.merge(directory: URL(fileURLWithPath: merge))
@@ -138,14 +133,13 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         guard let input else { return }
-        let corpus = try CorpusSelection.selectForProcess(path: input, manifest: manifest, split: split, seed: splitSeed)
+        let corpus = try corpusOptions.select(input)
         for clip in corpus.clips { plan.addInput(clip.path) }
         let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
         // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
         let factory = RestorerFactory(locator: locator, wholeFrame: true)
-        let restorers = try RestorerCatalog.names(list: methods).map { try factory.make($0, faceBox: nil) }
-        let clipAligner = positions == "auto" ? try AlignerCatalog.make(aligner, locator: locator) : nil
-        guard let model = DropModel(rawValue: model) else { throw ValidationError("--model must be bernoulli, burst or every") }
+        let restorers = try RestorerCatalog.names(list: methods.description).map { try factory.make($0, faceBox: nil) }
+        let clipAligner = positions == .auto ? try AlignerCatalog.make(aligner.name, locator: locator) : nil
         let rates = try sweep.map { s in
             try s.split(separator: ",").map { part -> Double in
                 guard let r = Double(part.trimmingCharacters(in: .whitespaces)), r > 0, r < 1 else {
@@ -158,9 +152,9 @@ struct EvaluateCommand: ParsableCommand {
         for r in rates {
             let settings = EvaluationSettings(
                 drop: DropSettings(model: model, rate: r, seed: seed, burstLength: burstLength), seeds: seeds,
-                preparation: ClipPreparation(crop: ClipPreparation.Crop(rawValue: crop) ?? .face, size: size, maxFrames: maxFrames),
-                convention: MetricConvention(color: convention == "luma" ? .lumaBT601 : .rgb, roundTo8Bit: !noRounding),
-                positions: positions == "truth" ? "truth" : aligner + (alignerModel.map { "@" + $0 } ?? ""))
+                preparation: ClipPreparation(crop: crop, size: corpusOptions.size, maxFrames: maxFrames),
+                convention: MetricConvention(color: convention.color, roundTo8Bit: !noRounding),
+                positions: positions == .truth ? "truth" : aligner.name + (alignerModel.map { "@" + $0 } ?? ""))
             let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
                                modelFiles: modelFingerprints(restorers: restorers.map(\.name)), mouth: mouth ? true : nil)
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
@@ -247,7 +241,7 @@ extension EvaluateCommand {
             if let path = try? locator.restorationModelPath(for: name),
                let data = FileManager.default.contents(atPath: path) { out[name] = StateKey.fnv1a(data) }
         }
-        if positions == "auto", AlignerCatalog.withModel.contains(aligner),
+        if positions == .auto, AlignerCatalog.withModel.contains(aligner.name),
            let path = locator.alignerModelPath(), let data = FileManager.default.contents(atPath: path) {
             out["aligner"] = StateKey.fnv1a(data)
         }

@@ -20,7 +20,8 @@ struct RateCommand: ParsableCommand {
 
             Examples:
               dropfill rate SampleData/studies/example.json --rater alice
-              dropfill rate study.json --rater "Bob O'Neil" --db ratings.sqlite --graphics ascii
+              dropfill rate study.json --rater "Bob O'Neil" --db ratings.sqlite \\
+                  --graphics ascii
               dropfill rate study.json --prepare-only
             """
     )

@@ -16,7 +16,8 @@ struct ReportCommand: ParsableCommand {
             Examples:
               dropfill report SampleData/studies/example.json
               dropfill report study.json --db ratings.sqlite --json
-              dropfill report study.json --csv scores.csv --sureal-json overall.json --attribute "Overall perception"
+              dropfill report study.json --csv scores.csv --sureal-json overall.json \\
+                  --attribute "Overall perception"
             """
     )
 

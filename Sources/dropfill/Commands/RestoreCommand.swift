@@ -34,14 +34,14 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the restored video (.mp4, .mkv, .mov).", completion: .file())
     var output: String
 
-    @Option(help: "Restoration method (\(RestorerCatalog.all.joined(separator: ", "))). Default: \(RestorerFactory.defaultMethod), first in README's held-out table.")
-    var method: String = RestorerFactory.defaultMethod
+    @Option(name: .customLong("method"), help: ArgumentHelp("Restoration method. Default: \(RestorerFactory.defaultMethod), first in README's held-out table.", valueName: "method"))
+    var methodName = MethodName(RestorerFactory.defaultMethod)
 
-    @Option(help: "auto, timestamps, aligner, or the path of a truth file.")
-    var positions: String = "auto"
+    @Option(name: .customLong("positions"), help: ArgumentHelp("Positions of the surviving frames (see above).", valueName: "positions"))
+    var positionChoice: PositionChoice = .auto
 
-    @Option(help: "Aligner used when positions are estimated (\(AlignerCatalog.all.joined(separator: ", "))). Default: aligner, the best on the validation persons as the model file records it (see README); visual when no Ali-Net model is found.")
-    var aligner: String = "aligner"
+    @Option(name: .customLong("aligner"), help: ArgumentHelp("Aligner used when positions are estimated. Default: aligner, the best on the validation persons as the model file records it (see README); visual when no Ali-Net model is found.", valueName: "aligner"))
+    var alignerName: AlignerName = .best
 
     @Option(help: "Ali-Net model file (default: SampleData/models/alinet.safetensors).", completion: .file())
     var alignerModel: String?
@@ -71,6 +71,10 @@ struct RestoreCommand: ParsableCommand {
     var outputs: OutputOptions
     @Flag(help: "Re-encode the audio (mono AAC) instead of copying the input's audio stream untouched.")
     var reencodeAudio = false
+    /// The options' names as the engine takes them.
+    var method: String { methodName.name }
+    var positions: String { positionChoice.description }
+    var aligner: String { alignerName.name }
 
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must lie in (0, 1000]") }

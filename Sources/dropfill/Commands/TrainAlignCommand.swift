@@ -10,6 +10,19 @@ import SafeOutput
 /// Set by SIGINT during `train-align`: the run writes its checkpoint and stops.
 nonisolated(unsafe) private var trainAlignInterrupted: sig_atomic_t = 0
 
+/// What `train-align` does with a corpus: Ali-Net learns from the training part, mouths cut from 256² face crops.
+enum AlignmentTrainingRole: CorpusRole, TrainingRole {
+    static let split = CorpusPart.train
+    static let splitHelp = "Train on this part of the person-disjoint split (with train, the validation part scores every epoch)."
+    static let size = 256
+    static let sizeHelp = "Side of the square face crops the mouth is cut from, pixels."
+    static let epochs = 30
+    static let epochsHelp = "Epochs (passes over every training frame)."
+    static let out = "alinet.safetensors"
+    static let seed: UInt64 = 1
+    static let checkpoint = "OUT.checkpoint"
+}
+
 /// `dropfill train-align`: train Ali-Net's encoders (triplet loss, or `--objective avenet|multiway`) on the clips of a corpus.
 struct TrainAlignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,49 +33,30 @@ struct TrainAlignCommand: ParsableCommand {
             a square face crop per clip (--size), a grey mouth crop per frame, MFCC segments per frame slot. Training draws minibatches of frames: anchor = the mouth crop, positive = its own slot's audio segment, negatives = a segment of the same clip's shuffled audio (the paper's interfering audio) and a segment 1–5 slots away (hard negatives for fine timing). After every epoch: the validation split's Ali_b (posterior median on column-normalised distances, drop rate 0.87, 5 drop seeds), a checkpoint (MODEL.checkpoint) and, when validation improved, the model file. At the end the retrieval stage is calibrated on the training and validation clips (threshold β, continuity line and weight) and stored in the model file. Ctrl-C writes the checkpoint and stops; --resume continues from it.
 
             Examples:
-              dropfill train-align SampleData/corpora/av.tsv --epochs 40 --out alinet.safetensors
-              OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data --manifest av.tsv --resume --out alinet.safetensors
+              dropfill train-align SampleData/corpora/av.tsv --epochs 40 \\
+                  --out alinet.safetensors
+              OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data \\
+                  --manifest av.tsv --resume --out alinet.safetensors
             """
     )
 
     @Argument(help: "A corpus folder, or a manifest TSV (columns path, person).", completion: .file())
     var corpus: String
 
-    @Option(help: "Manifest TSV giving person IDs (default: manifest.tsv in the corpus folder).", completion: .file())
-    var manifest: String?
+    @OptionGroup(title: "Corpus")
+    var corpusOptions: CorpusOptions<AlignmentTrainingRole>
 
-    @Option(help: "Train on this part of the person-disjoint split: all, train, validation or test.")
-    var split: String = "train"
-
-    @Option(help: "Seed of the person-disjoint split (80/10/10 by person).")
-    var splitSeed: UInt64 = 0
-
-    @Option(help: "Epochs (passes over every training frame).")
-    var epochs: Int = 30
+    @OptionGroup(title: "Training")
+    var training: TrainingOptions<AlignmentTrainingRole>
 
     @Option(help: "Frames per minibatch.")
     var batchSize: Int = 64
-
-    @Option(help: "Adam learning rate.")
-    var learningRate: Float = 5e-4
-
-    @Option(help: "Side of the square face crops the mouth is cut from, pixels.")
-    var size: Int = 256
 
     @Option(help: "Audio context: feature frames each side of a slot (2 = the paper's five segments).")
     var context: Int = 2
 
     @Option(help: "Embedding dimension.")
     var embedding: Int = 64
-
-    @Option(help: "Output model file.", completion: .file())
-    var out: String = "alinet.safetensors"
-
-    @Flag(help: "Continue from OUT.checkpoint.")
-    var resume = false
-
-    @Option(help: "Training seed.")
-    var seed: UInt64 = 1
 
     @Option(help: "Keep the prepared clips (mouth crops, audio segments) in this folder and reuse them.", completion: .directory)
     var cache: String?
@@ -83,31 +77,31 @@ struct TrainAlignCommand: ParsableCommand {
     var outputs: OutputOptions
 
     func validate() throws {
-        guard ["all", "train", "validation", "test"].contains(split) else { throw ValidationError("--split must be all, train, validation or test") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard !(calibrateOnly && noCalibration) else { throw ValidationError("--calibrate-only and --no-calibration exclude each other") }
         guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2") }
-        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive") }
     }
 
     func run() throws {
         // The model and its checkpoint are rewritten every epoch; resuming (or recalibrating) takes them over as they are.
-        let checkpointPath = out + ".checkpoint"
-        let taken = calibrateOnly ? [out] : (resume ? [out, checkpointPath].filter { FileManager.default.fileExists(atPath: $0) } : [])
-        try outputs.adopt(inputs: [corpus, manifest], outputs: [out, checkpointPath], resuming: taken)
+        let checkpointPath = training.out + ".checkpoint"
+        let taken = calibrateOnly ? [training.out]
+            : (training.resume ? [training.out, checkpointPath].filter { FileManager.default.fileExists(atPath: $0) } : [])
+        try outputs.adopt(inputs: [corpus, corpusOptions.manifest], outputs: [training.out, checkpointPath], resuming: taken)
         Parallel.configureDefaultThreads()
         let began = Date()
-        var (path, manifestPath) = (corpus, manifest)
+        let (split, splitSeed, size) = (corpusOptions.split.rawValue, corpusOptions.splitSeed, corpusOptions.size)
+        let (epochs, out, seed) = (training.epochs, training.out, training.seed)
+        var (path, manifestPath) = (corpus, corpusOptions.manifest)
         if corpus.hasSuffix(".tsv") {
             manifestPath = corpus
             path = URL(fileURLWithPath: corpus).deletingLastPathComponent().path
         }
         let config = AliNetConfiguration(audioContext: context, embedding: embedding)
         let settings = AlignmentTrainingSettings(configuration: config, preparation: ClipPreparation(crop: .face, size: size),
-                                                 epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed)
-        let trainCorpus = try CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: split, seed: splitSeed)
-        let validationClips = split == "train"
-            ? ((try? CorpusSelection.selectForProcess(path: path, manifest: manifestPath, split: "validation", seed: splitSeed))?.clips ?? [])
+                                                 epochs: epochs, batchSize: batchSize, learningRate: training.learningRate, seed: seed)
+        let trainCorpus = try corpusOptions.select(path, manifest: manifestPath)
+        let validationClips = corpusOptions.split == .train
+            ? ((try? corpusOptions.select(path, part: .validation, manifest: manifestPath))?.clips ?? [])
             : []
         let log: (String) -> Void = { Progress.log($0) }
         log("Ali-Net: \(trainCorpus.clips.count) training clips, \(validationClips.count) validation clips")
@@ -150,7 +144,7 @@ struct TrainAlignCommand: ParsableCommand {
         runner.trainer.hardNegativeWeight = hardWeight
         runner.trainer.objective = objective
         signal(SIGINT) { _ in trainAlignInterrupted = 1 }
-        try runner.run(resume: resume, shouldStop: { trainAlignInterrupted != 0 }, log: log) { r in
+        try runner.run(resume: training.resume, shouldStop: { trainAlignInterrupted != 0 }, log: log) { r in
             var line = String(format: "epoch %d/%d  loss %.4f  triplet accuracy %.1f%%  %.1fs", r.epoch, epochs, r.loss,
                               100 * r.accuracy, r.seconds)
             if let v = r.validation {
