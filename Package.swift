@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
-        .testTarget(name: "dropfillTests", dependencies: ["Media", "DropfillTestSupport"]),
+        .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "DropfillTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -25,6 +25,8 @@ public struct EvaluationReport: Sendable, Codable {
         public var mouth: MouthRow? = nil
         /// Restored frames that held NaN or ±∞ (nil: none); such a row's scores are not to be trusted.
         public var nonFiniteFrames: Int?
+        /// Seconds of restoration work in all (what `framesPerSecond` divides by).
+        public var seconds: Double?
     }
 
     public var settings: EvaluationSettings
@@ -56,7 +58,7 @@ public struct EvaluationReport: Sendable, Codable {
                        speechPSNR: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.psnr)),
                        speechSSIM: sp.isEmpty ? nil : SummaryStatistics(sp.map(\.ssim)),
                        framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0, mouth: MouthRow(scores.compactMap(\.mouth)),
-                       nonFiniteFrames: nonFinite > 0 ? nonFinite : nil)
+                       nonFiniteFrames: nonFinite > 0 ? nonFinite : nil, seconds: seconds)
         }
         mouthNotes = results.compactMap { r in r.mouthNote.map { "\(r.clip) seed \(r.seed): \($0)" } }
         let biases = results.compactMap(\.positionBias)
@@ -80,7 +82,7 @@ public struct EvaluationReport: Sendable, Codable {
         var table = [header]
         for r in rows {
             table.append([r.method, cell(r.psnr, 2), cell(r.ssim, 4), cell(r.msssim, 4), cell(r.speechPSNR, 2),
-                          "\(r.frames)", r.framesPerSecond > 100_000 ? "> 100k" : String(format: "%.1f", r.framesPerSecond)])
+                          "\(r.frames)", Self.speedText(frames: r.frames, seconds: r.seconds ?? 0)])
         }
         lines.append(contentsOf: Self.layout(table))
         lines.append(contentsOf: mouthText())
@@ -89,10 +91,14 @@ public struct EvaluationReport: Sendable, Codable {
                 lines.append("warning: \(r.method) restored \(bad) of \(r.frames) frames with NaN or infinite values; its scores are not meaningful")
             }
         }
+        if rows.contains(where: { Self.speedText(frames: $0.frames, seconds: $0.seconds ?? 0) == "—" }) {
+            lines.append(Self.speedFootnote)
+        }
         if let b = positionBias, let s = positionBiasStatistics {
             lines.append("")
-            lines.append(String(format: "position bias Ali_b (aligner %@): average %.2f ± %.2f, median %.1f, exact %.1f%% of surviving frames",
-                                settings.positions, b.mean, s.confidence95, b.median, 100 * b.exactShare))
+            let spread = s.count > 1 ? String(format: "%.2f", s.confidence95) : "—"
+            lines.append(String(format: "position bias Ali_b (positions by %@): average %.2f ± %@, median %.1f, exact %.1f%% of surviving frames",
+                                settings.positions, b.mean, spread, b.median, 100 * b.exactShare))
         }
         return lines.joined(separator: "\n")
     }
@@ -100,6 +106,8 @@ public struct EvaluationReport: Sendable, Codable {
     /// "mean ± 95% half-interval" with `digits` decimals, "—" when there is nothing.
     static func cell(_ s: SummaryStatistics?, _ digits: Int) -> String {
         guard let s, s.count > 0 else { return "—" }
+        // One sample has no spread: no interval, not "± 0.00".
+        guard s.count > 1 else { return String(format: "%.\(digits)f ± —", s.mean) }
         return String(format: "%.\(digits)f ± %.\(digits)f", s.mean, s.confidence95)
     }
 
@@ -116,6 +124,16 @@ public struct EvaluationReport: Sendable, Codable {
         }
         return lines
     }
+
+    /// Frames per second as a table shows it: "—" when the work took under `minimumSeconds` in all (a copy or a
+    /// hold is timed by the clock's resolution, not its cost: 3 million frames/s says nothing).
+    public static func speedText(frames: Int, seconds: Double, minimumSeconds: Double = 0.05) -> String {
+        guard frames > 0, seconds >= minimumSeconds else { return "—" }
+        return String(format: "%.1f", Double(frames) / seconds)
+    }
+
+    /// The footnote for `speedText`'s "—".
+    public static let speedFootnote = "frames/s: — when a method took under 50 ms in all (too fast to time)"
 
     // MARK: - CSV
 

@@ -77,9 +77,11 @@ public enum AlignmentView {
             let r = session.distanceRange
             w.wrapped(&buf, session.distanceLabel, muted)
             let barY = w.y
-            HeatmapView.colorBar(into: &buf, x: w.rect.x, y: barY, width: min(20, w.rect.width), map: theme.colormap)
+            HeatmapView.colorBar(into: &buf, x: w.rect.x, y: barY, width: min(20, w.rect.width), map: theme.colormap, exact: state.exactColors)
             w.skip()
-            w.line(&buf, "\(Fmt.num(Double(r.lowerBound), 2)) → \(Fmt.num(Double(r.upperBound), 2))  (\(theme.colormap.name))", muted)
+            // The heatmap colours min D over the columns a cell covers, scaled from the smallest to the largest D.
+            w.line(&buf, "\(Fmt.num(Double(r.lowerBound), 2)) close → \(Fmt.num(Double(r.upperBound), 2)) far", muted)
+            w.line(&buf, "\(theme.colormap.name), min per cell", muted)
         }
         w.skip()
         buf.write(String(g.predicted), x: w.rect.x, y: w.y, theme.style(.predicted, [.bold]))
@@ -90,6 +92,9 @@ public enum AlignmentView {
         w.skip()
         buf.write(String(g.truth), x: w.rect.x, y: w.y, theme.style(.truth, [.bold]))
         buf.write(" true slot", x: w.rect.x + 1, y: w.y, text)
+        w.skip()
+        buf.write("+", x: w.rect.x, y: w.y, theme.style(.cursor))
+        buf.write(" cursor (frame, slot)", x: w.rect.x + 1, y: w.y, text)
         w.skip()
         w.skip()
         w.line(&buf, "aligner    \(alignment.name)", text)

@@ -207,7 +207,7 @@ public enum EngineAdapters {
         }
         return try InspectorSession(clipName: name, fps: fps, n: n, k: k, distance: d, distanceLabel: label,
                                     truePositions: truthPositions, alignments: results, methods: provider.methods,
-                                    frames: provider, notes: notes)
+                                    frames: provider, notes: notes).withAudioEnergy(audioTrack)
     }
 
     /// The Ali-Net model `locator` finds, or nil (with a note) when there is none or it is unusable.

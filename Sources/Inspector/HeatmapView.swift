@@ -205,12 +205,14 @@ public enum HeatmapView {
         }
     }
 
-    /// A horizontal colour bar of the map, `width` cells.
-    static func colorBar(into buf: inout ScreenBuffer, x: Int, y: Int, width: Int, map: ColorMap) {
+    /// A horizontal colour bar of the map, `width` cells, drawn the way the heatmap is (exact 24-bit cells when
+    /// `exact`, else the backend's approximation of both), so the legend shows the colours the matrix shows.
+    static func colorBar(into buf: inout ScreenBuffer, x: Int, y: Int, width: Int, map: ColorMap, exact: Bool) {
         guard width > 0 else { return }
         for c in 0..<width {
             let t = width > 1 ? Float(c) / Float(width - 1) : 0
             buf.set(x + c, y, Cell(" ", CellStyle(bg: .rgb(map.color(at: t)))))
         }
+        if exact { buf.images.append(ImagePlacement(rect: CellRect(x: x, y: y, width: width, height: 1), kind: .exactCells, key: "colorbar:\(map.name)")) }
     }
 }

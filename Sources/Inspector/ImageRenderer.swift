@@ -75,15 +75,18 @@ public enum ImageRenderer {
     ///   (color256 snaps colours to xterm's palette); truecolor adds an `.exactCells` placement when
     ///   `exactColors` is set, so the backend can emit 24-bit colours ncurses cannot.
     /// - ascii: one luminance character per cell.
+    ///
+    /// `allowUpscaling` false keeps a picture at most at its native size (a rating stimulus is never enlarged).
     @discardableResult
     public static func draw(_ image: RGBImage, into buffer: inout ScreenBuffer, rect: CellRect, mode: GraphicsMode, key: String,
                             cellPixels: (width: Int, height: Int), glyphs: Glyphs, exactColors: Bool,
-                            background: CellStyle = .plain) -> CellRect {
+                            background: CellStyle = .plain, allowUpscaling: Bool = true) -> CellRect {
         guard !rect.isEmpty else { return rect }
         switch mode {
         case .sixel:
             let pw = rect.width * cellPixels.width, ph = rect.height * cellPixels.height
-            let scale = min(Double(pw) / Double(image.width), Double(ph) / Double(image.height))
+            var scale = min(Double(pw) / Double(image.width), Double(ph) / Double(image.height))
+            if !allowUpscaling { scale = min(1, scale) }
             let w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
             let cols = min(rect.width, (w + cellPixels.width - 1) / cellPixels.width)
             let rows = min(rect.height, (h + cellPixels.height - 1) / cellPixels.height)
@@ -93,7 +96,10 @@ public enum ImageRenderer {
             buffer.images.append(ImagePlacement(rect: used, kind: .sixel, key: "\(key)@\(w)x\(h)", image: scaled))
             return used
         case .truecolor, .color256:
-            let (w, h) = halfBlockSize(imageWidth: image.width, imageHeight: image.height, cols: rect.width, rows: rect.height)
+            // One pixel a column, two a row: without upscaling the box is at most the picture's own size.
+            let (w, h) = halfBlockSize(imageWidth: image.width, imageHeight: image.height,
+                                       cols: allowUpscaling ? rect.width : min(rect.width, image.width),
+                                       rows: allowUpscaling ? rect.height : min(rect.height, (image.height + 1) / 2))
             guard w > 0, h > 0, let scaled = w == image.width && h == image.height ? image : try? Resampler.resize(image, width: w, height: h)
             else { return rect }
             let x0 = rect.x + (rect.width - w) / 2

@@ -73,6 +73,7 @@ public enum InspectorApp {
                         ui.state.progress = nil
                         loading = false
                         if ui.state.slot >= s.n { ui.state.slot = 0 }
+                        ui.state.applyPreferences()
                     case let .failed(f):
                         ui.state.failure = f
                         ui.state.progress = nil

@@ -34,8 +34,10 @@ public enum InspectorLauncher {
         return (themes.isEmpty ? [.builtIn] : themes, maps)
     }
 
-    /// Runs the inspector on `path` until the user quits. The terminal is restored on every way out.
-    public static func run(path: String, options: EngineAdapters.Options, graphics forced: GraphicsMode?, theme: String?) throws(InspectorError) {
+    /// Runs the inspector on `path` until the user quits, opening on `aligner` and `method` (estimator and restorer
+    /// names as the session lists them; nil: the first). The terminal is restored on every way out.
+    public static func run(path: String, options: EngineAdapters.Options, graphics forced: GraphicsMode?, theme: String?,
+                           aligner: String? = nil, method: String? = nil) throws(InspectorError) {
         guard FileManager.default.fileExists(atPath: path) else { throw .loadFailed("no such file: \(path)") }
         let (themes, maps) = try loadThemes(initial: theme)
         let utf8 = localeIsUTF8()
@@ -48,7 +50,9 @@ public enum InspectorLauncher {
                                    availableGraphics: detection.available, themes: themes, colormaps: maps,
                                    glyphs: utf8 ? .unicode : .ascii)
         state.progress = Progress(message: "opening")
-        let backend = try NcursesBackend(exactColors: exact)
+        state.preferredAligner = aligner
+        state.preferredMethod = method
+        let backend = try NcursesBackend(exactColors: exact, colorRegisters: replies?.colorRegisters)
         defer { backend.shutdown() }
         let mailbox = InspectorApp.startLoading { mailbox in
             try EngineAdapters.session(path: path, options: options, mailbox: mailbox)

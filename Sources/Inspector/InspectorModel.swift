@@ -108,6 +108,12 @@ public struct InspectorSession: Sendable {
     public var frames: any FrameProvider
     /// Notes shown under the numbers (what is approximate and why).
     public var notes: [String]
+    /// Loudness of the audio in each slot's 1/fps window, 0 (silence) … 1 (the loudest slot), for the audio lane
+    /// under the slot strip; nil when not computed (`InspectorSession.slotEnergy` fills it from the clip's audio).
+    public var audioEnergy: [Float]?
+    /// The face in the frames, as fractions (x, y, width, height) of the frame, for the frames view's zoom; nil
+    /// zooms on the centre half of the frame.
+    public var faceRegion: FaceRegion?
 
     public init(clipName: String, fps: Double, n: Int, k: Int, distance: DistanceMatrix? = nil, distanceLabel: String = "distance",
                 truePositions: [Int]? = nil,
@@ -151,6 +157,24 @@ public struct InspectorSession: Sendable {
         }
         return true
     }
+}
+
+/// A rectangle as fractions of a frame's width and height (so it holds at any decoded size).
+public struct FaceRegion: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public var width: Double
+    public var height: Double
+
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = max(0, min(1, x))
+        self.y = max(0, min(1, y))
+        self.width = max(0.01, min(1 - self.x, width))
+        self.height = max(0.01, min(1 - self.y, height))
+    }
+
+    /// The centre half of the frame (used when the face is not known).
+    public static let centre = FaceRegion(x: 0.25, y: 0.25, width: 0.5, height: 0.5)
 }
 
 /// Position-bias numbers of one alignment against the truth: Ali_b (the paper's Table III, `PositionBias`) and the

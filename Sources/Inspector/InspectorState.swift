@@ -64,6 +64,13 @@ public struct InspectorState: Sendable {
     public var cellPixels: (width: Int, height: Int) = (10, 20)
     /// Whether the backend can emit exact 24-bit colours.
     public var exactColors = true
+    /// A one-line message for the status bar (what `s` saved, say); cleared by the next key.
+    public var notice: String?
+    /// Folder `s` writes its PNGs to.
+    public var saveDirectory = "."
+    /// Aligner and method to select when the session arrives (`--aligner`, `--method`); nil keeps the first.
+    public var preferredAligner: String?
+    public var preferredMethod: String?
 
     public init(clipName: String, graphics: GraphicsMode, availableGraphics: [GraphicsMode], themes: [Theme],
                 colormaps: [ColorMap] = [], glyphs: Glyphs = .unicode) {
@@ -93,6 +100,22 @@ public struct InspectorState: Sendable {
     public var method: String? {
         guard let s = session, !s.methods.isEmpty else { return nil }
         return s.methods[methodIndex % s.methods.count]
+    }
+
+    /// Selects `preferredAligner` and `preferredMethod` in a newly loaded session; a name the session lacks leaves
+    /// the first entry selected and says so in `notice`.
+    public mutating func applyPreferences() {
+        guard let s = session else { return }
+        var missing: [String] = []
+        if let a = preferredAligner {
+            if let i = s.alignments.firstIndex(where: { $0.name == a }) { alignerIndex = i } else { missing.append("aligner \(a)") }
+        }
+        if let m = preferredMethod {
+            if let i = s.methods.firstIndex(of: m) { methodIndex = i } else { missing.append("method \(m)") }
+        }
+        if !missing.isEmpty {
+            notice = "\(missing.joined(separator: " and ")) not available for this clip: showing \(alignment?.name ?? "—") and \(method ?? "—")"
+        }
     }
 
     /// Ali_b, exact share and wrong count of the selected aligner, when the truth is known.

@@ -90,6 +90,7 @@ public struct InspectorUI: Sendable {
     public mutating func handle(_ event: InputEvent, screen: ScreenBuffer? = nil) -> Bool {
         switch event {
         case let .key(key):
+            state.notice = nil
             if state.showHelp && (key == .escape || key == .char("?")) {
                 state.showHelp = false
                 return true
@@ -158,6 +159,7 @@ public struct InspectorUI: Sendable {
         case .nextAligner:
             if let a = state.session?.alignments.count, a > 0 { state.alignerIndex = (state.alignerIndex + 1) % a }
         case .toggleDifference: state.showDifference.toggle()
+        case .saveFrames: saveFrames()
         case .play:
             guard state.session != nil else { break }
             state.playing.toggle()

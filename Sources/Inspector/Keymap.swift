@@ -46,7 +46,7 @@ public enum Action: String, CaseIterable, Sendable {
     case previousFrame, nextFrame
     case zoomIn, zoomOut, zoomFit
     case stepForward, stepBack, stepFinish, stepRestart
-    case nextMethod, nextAligner, toggleDifference, play
+    case nextMethod, nextAligner, toggleDifference, play, saveFrames
     case cycleGraphics, cycleTheme, cycleColormap
 }
 
@@ -91,6 +91,7 @@ public enum Keymap {
         KeyBinding([.char("a")], .nextAligner, "next aligner", group: "Frames"),
         KeyBinding([.char("d")], .toggleDifference, "show |restored − truth|", group: "Frames"),
         KeyBinding([.char(" ")], .play, "play / pause restored and truth side by side", group: "Frames"),
+        KeyBinding([.char("s")], .saveFrames, "save this slot's restored, truth and difference frames as PNG", group: "Frames"),
         KeyBinding([.char("i")], .cycleGraphics, "cycle image mode: sixel, 24-bit, 256, ASCII", group: "Display"),
         KeyBinding([.char("t")], .cycleTheme, "next theme", group: "Display"),
         KeyBinding([.char("c")], .cycleColormap, "next heatmap colour map", group: "Display"),

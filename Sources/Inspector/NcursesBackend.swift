@@ -25,12 +25,17 @@ public final class NcursesBackend: TerminalBackend {
     private var lastImages: Set<ImagePlacement> = []
     private var exactShadow: [Cell?] = []
     private var fullRepaint = true
-    // 128 adaptive colours: about half the encode time of 256 on a 256² frame (BenchmarkTests), faces still smooth.
-    private let sixel = SixelEncoder(colors: 128)
+    /// Set when `pair` ran out of colour pairs and started over: cells drawn earlier in the same frame now
+    /// show the wrong colours, so the frame is drawn again from the top.
+    private var pairsRecycled = false
+    /// The terminal's colour registers (XTSMGRAPHICS), error diffusion, one palette for every image on screen.
+    private let sixel: SixelEncoder
     private var isOpen = true
 
-    /// Takes over the terminal. Throws when stdin/stdout is not a terminal or TERM is unknown.
-    public init(exactColors: Bool) throws(InspectorError) {
+    /// Takes over the terminal. Throws when stdin/stdout is not a terminal or TERM is unknown. `colorRegisters` is
+    /// the terminal's XTSMGRAPHICS answer (nil: `SixelEncoder.defaultRegisters`).
+    public init(exactColors: Bool, colorRegisters: Int? = nil) throws(InspectorError) {
+        sixel = SixelEncoder(registers: colorRegisters ?? SixelEncoder.defaultRegisters)
         guard isatty(0) == 1, isatty(1) == 1 else { throw .terminalUnavailable("stdin and stdout must be a terminal (use dropfill doctor)") }
         setlocale(LC_ALL, "")
         guard let scr = dropfill_newterm(nil) else {
@@ -117,6 +122,7 @@ public final class NcursesBackend: TerminalBackend {
             pairs.removeAll()
             nextPair = 1
             fullRepaint = true
+            pairsRecycled = true
         }
         let p = nextPair
         nextPair += 1
@@ -143,22 +149,37 @@ public final class NcursesBackend: TerminalBackend {
         // Rows under images that went away (or changed) must be repainted by ncurses to erase their pixels.
         let current = Set(buffer.images)
         var dirtyRows = IndexSet()
+        // A sixel replaced by another of the same rectangle (the next frame of a playback) is painted over by it:
+        // erasing it first would leave the screen blank while the next one is encoded, which at a playback's pace
+        // is nearly always.
+        let replacedInPlace = Set(current.filter { $0.kind == .sixel }.map(\.rect))
         for old in lastImages where !current.contains(old) {
+            if old.kind == .sixel && replacedInPlace.contains(old.rect) { continue }
             dirtyRows.insert(integersIn: old.rect.y..<min(buffer.height, old.rect.maxY))
         }
-        for y in 0..<buffer.height {
-            let redraw = fullRepaint || dirtyRows.contains(y)
-            for x in 0..<buffer.width {
-                let cell = buffer[x, y]
-                if !redraw, sameSize, let last, last[x, y] == cell { continue }
-                _ = dropfill_put_cell(window, Int32(y), Int32(x), Int32(bitPattern: cell.char.value), attrs(cell.style.attributes), pair(cell.style))
+        // Rows ncurses will send something for: there it may rewrite unchanged cells too (cheaper than moving the
+        // cursor), in its own approximation of their colour, so exact 24-bit cells on those rows are sent again.
+        var changedRows = IndexSet()
+        for attempt in 0..<2 {
+            pairsRecycled = false
+            for y in 0..<buffer.height {
+                let redraw = fullRepaint || dirtyRows.contains(y)
+                for x in 0..<buffer.width {
+                    let cell = buffer[x, y]
+                    if !redraw, sameSize, let last, last[x, y] == cell { continue }
+                    changedRows.insert(y)
+                    _ = dropfill_put_cell(window, Int32(y), Int32(x), Int32(bitPattern: cell.char.value), attrs(cell.style.attributes), pair(cell.style))
+                }
             }
+            // Pairs ran out half way: the cells before that point use reassigned pairs; draw everything once more.
+            if !pairsRecycled || attempt == 1 { break }
+            fullRepaint = true
         }
         for range in dirtyRows.rangeView { wredrawln(window, Int32(range.lowerBound), Int32(range.count)) }
         if fullRepaint { exactShadow = [] }
         wnoutrefresh(window)
         doupdate()
-        drawImages(buffer, dirtyRows: dirtyRows, all: fullRepaint)
+        drawImages(buffer, dirtyRows: dirtyRows.union(changedRows), all: fullRepaint)
         last = buffer
         lastImages = current
         fullRepaint = false
@@ -170,12 +191,20 @@ public final class NcursesBackend: TerminalBackend {
         }
         var out: [UInt8] = []
         var inExact = [Bool](repeating: false, count: buffer.width * buffer.height)
+        func isTouched(_ p: ImagePlacement) -> Bool {
+            all || !lastImages.contains(p) || (p.rect.y..<p.rect.maxY).contains { dirtyRows.contains($0) }
+        }
+        // Images shown together share one palette, so a colour looks the same in each of them: when any sixel
+        // image changes, all are drawn again with a palette made from all of them.
+        let sixels = buffer.images.filter { $0.kind == .sixel && $0.image != nil }
+        let redrawSixels = sixels.contains(where: isTouched)
+        let palette = redrawSixels ? sixel.palette(for: sixels.compactMap(\.image)) : nil
         for p in buffer.images {
-            let touched = all || !lastImages.contains(p) || dirtyRows.contains(integersIn: p.rect.y..<p.rect.maxY)
-                || (p.rect.y..<p.rect.maxY).contains { dirtyRows.contains($0) }
+            let touched = isTouched(p)
             switch p.kind {
             case .sixel:
-                guard touched, let image = p.image, let data = try? sixel.encode(image) else { continue }
+                guard redrawSixels, let image = p.image, let palette else { continue }
+                let data = sixel.encode(image, palette: palette)
                 // DECSDM off (mode 80 reset): the image goes at the cursor, not the top-left corner (xterm's
                 // sixelScrolling:false sets it). The image never reaches the bottom row, so nothing scrolls.
                 out += Array("\u{1B}7\u{1B}[?80l\u{1B}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)

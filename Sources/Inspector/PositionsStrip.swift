@@ -1,8 +1,11 @@
 /// A timeline of the n slots: where the aligner put each surviving frame, where it truly belongs, the gaps
-/// between, wrong placements, and the cursor.
+/// between, wrong placements, the cursor, and under it the audio's loudness per slot.
 public enum PositionsStrip {
     /// Rows the strip takes.
-    public static let height = 3
+    public static let height = 4
+    /// Eighth blocks, quiet to loud (the audio lane); ASCII terminals get a shading ramp instead.
+    static let bars: [Unicode.Scalar] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    static let asciiBars: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%"]
     static let labelWidth = 6
 
     /// Slots per cell and the number of cells used for `n` slots in `width` cells.
@@ -63,6 +66,22 @@ public enum PositionsStrip {
                 buf.write("\(state.slot) \(g.cursorUp)", x: lx - shift, y: y, theme.style(.cursor, [.bold]))
             } else {
                 buf.write(label, x: lx, y: y, theme.style(.cursor, [.bold]))
+            }
+        }
+        if rect.height >= 4 {
+            let y = rect.y + 3
+            buf.write("audio", x: rect.x, y: y, theme.style(.muted))
+            if let energy = session.audioEnergy, energy.count == n {
+                let ramp = g == .ascii ? asciiBars : bars
+                for c in 0..<cells {
+                    let slots = c * per..<min(n, (c + 1) * per)
+                    let e = slots.map { energy[$0] }.max() ?? 0
+                    let level = min(ramp.count - 1, Int((e * Float(ramp.count - 1)).rounded()))
+                    let cursor = slots.contains(state.slot)
+                    buf.set(x0 + c, y, Cell(ramp[level], theme.style(cursor ? .cursor : .accent)))
+                }
+            } else {
+                buf.write("(no audio energy for this clip)", x: x0, y: y, theme.style(.muted))
             }
         }
         buf.addHitRegion("strip", CellRect(x: x0, y: rect.y, width: cells, height: rect.height))

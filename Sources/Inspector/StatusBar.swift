@@ -7,10 +7,13 @@ public enum StatusBar {
         let sep = state.glyphs.separator
         var parts = [" " + state.clipName]
         if let s = state.session {
-            parts.append("slot \(state.slot + 1)/\(s.n)")
+            // 0-based, as the panels, the heatmap axis and the strip count slots.
+            parts.append("slot \(state.slot) of 0–\(s.n - 1)")
             parts.append("method \(state.method ?? "—")")
             parts.append("aligner \(state.alignment?.name ?? "—")")
         }
+        // A notice (what `s` saved, a missing --aligner) comes before the display settings, so it stays visible.
+        if let notice = state.notice { parts.append(notice) }
         parts.append(state.graphics.label)
         parts.append("theme \(theme.name)")
         if state.playing { parts.append("▶ playing") }

@@ -15,6 +15,8 @@ import Metrics
 ///   (P+Q)/N > 0.05 and |P−Q|/(P+Q) < 0.3, N the items they scored.
 /// - Pearson screening: each rater's scores against the MOS of the same items (MOS over all raters); flagged
 ///   below the threshold (0.7 by default), or when undefined (a rater who gave one score to everything).
+/// - Screening runs only with at least `minimumRatersForScreening` raters; the report says why it did not otherwise.
+/// - s and the 95% interval need two scores: with one they are shown as "—", never as 0.
 public struct RatingReport: Sendable, Codable {
     public struct Summary: Sendable, Codable, Equatable {
         public var n: Int
@@ -66,6 +68,13 @@ public struct RatingReport: Sendable, Codable {
     public var pearsonThreshold: Double
     public var pearson: [PearsonRater]
     public var pearsonFlagged: [String]
+    /// Why screening did not run (too few raters), nil when it ran.
+    public var screeningSkipped: String?
+
+    /// Raters needed before screening means anything: BT.500's rule tests each item's kurtosis β₂ = m₄/m₂², which
+    /// is 1 for any two values and degenerate for three, and with fewer than four raters each item's mean and s are
+    /// mostly the screened rater's own scores (the same holds for the Pearson check against the MOS).
+    public static let minimumRatersForScreening = 4
 
     public static let dmosText = "DMOS: per rater, clip and attribute, score(method) − score(hidden reference) + scale maximum (P.910 ACR-HR, +5 generalised), mean over raters × clips, not clipped"
 
@@ -101,11 +110,20 @@ public struct RatingReport: Sendable, Codable {
         }
         self.rows = rows
 
-        // Screening over items (stimulus, attribute).
-        let matrix = Self.matrix(scores)
-        bt500 = Self.bt500(matrix: matrix, raters: raters)
+        // Screening over items (stimulus, attribute), when there are raters enough for it to mean something.
+        if raters.count >= Self.minimumRatersForScreening {
+            let matrix = Self.matrix(scores)
+            bt500 = Self.bt500(matrix: matrix, raters: raters)
+            pearson = Self.pearson(matrix: matrix, raters: raters, threshold: pearsonThreshold)
+            screeningSkipped = nil
+        } else {
+            bt500 = []
+            pearson = []
+            screeningSkipped = "Rater screening not run: \(raters.count) rater(s), at least \(Self.minimumRatersForScreening) needed "
+                + "(BT.500's kurtosis rule is degenerate below four scores per item, and with so few raters each item's mean "
+                + "is mostly the screened rater's own score, for the Pearson check too)"
+        }
         bt500Rejected = bt500.filter(\.rejected).map(\.rater)
-        pearson = Self.pearson(matrix: matrix, raters: raters, threshold: pearsonThreshold)
         pearsonFlagged = pearson.filter(\.flagged).map(\.rater)
     }
 
@@ -169,13 +187,19 @@ public struct RatingReport: Sendable, Codable {
         func lpad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
         l.append(pad("method", mw) + "  " + pad("attribute", aw) + "  " + lpad("N", 4) + "  " + lpad("MOS", 6) + "  " + lpad("s", 5) + "  " + lpad("±95%", 6)
                  + "  " + lpad("DMOS", 6) + "  " + lpad("±95%", 6))
+        // s and the interval need two scores; one score has no spread to show.
+        func spread(_ v: Double, _ n: Int) -> String { n > 1 ? String(format: "%.2f", v) : "—" }
         for r in rows {
-            let d = r.dmos.map { (String(format: "%.2f", $0.mean), String(format: "%.2f", $0.confidence95)) } ?? ("—", "—")
+            let d = r.dmos.map { (String(format: "%.2f", $0.mean), spread($0.confidence95, $0.n)) } ?? ("—", "—")
             l.append(pad(label(r.method), mw) + "  " + pad(r.attribute, aw) + "  " + lpad("\(r.mos.n)", 4) + "  " + lpad(String(format: "%.2f", r.mos.mean), 6)
-                     + "  " + lpad(String(format: "%.2f", r.mos.standardDeviation), 5) + "  " + lpad(String(format: "%.2f", r.mos.confidence95), 6)
+                     + "  " + lpad(spread(r.mos.standardDeviation, r.mos.n), 5) + "  " + lpad(spread(r.mos.confidence95, r.mos.n), 6)
                      + "  " + lpad(d.0, 6) + "  " + lpad(d.1, 6))
         }
         l.append("")
+        if let why = screeningSkipped {
+            l.append(why + ".")
+            return l.joined(separator: "\n")
+        }
         l.append("Rater screening, BT.500-13 Annex 2 §2.3.1 (kurtosis rule; reject when (P+Q)/N > 0.05 and |P−Q|/(P+Q) < 0.3):")
         for b in bt500 { l.append("  \(RaterID.escaped(b.rater)): N \(b.n), P \(b.p), Q \(b.q)\(b.rejected ? "  → rejected" : "")") }
         l.append("  would reject: " + (bt500Rejected.isEmpty ? "none" : bt500Rejected.map(RaterID.escaped).joined(separator: ", ")))

@@ -33,6 +33,21 @@ public enum RatingScale: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The scale's name as the rater and the report see it.
+    public var title: String {
+        switch self {
+        case .acr5: "ACR, 5 categories (ITU-T P.910)"
+        case .oneToTen: "1–10 (the paper's study)"
+        case .zeroToTen: "0–10, 11 points (ITU-T P.910)"
+        }
+    }
+
+    /// Every point with its label where it has one, best first as P.910 prints its scales: "5 Excellent · 4 Good ·
+    /// 3 Fair · 2 Poor · 1 Bad", "10 best · 9 · … · 1 worst".
+    public var legend: String {
+        values.reversed().map { v in label(v).map { "\(v) \($0)" } ?? "\(v)" }.joined(separator: " · ")
+    }
+
     /// The value where the arrow keys start on an unscored attribute (the middle of the scale).
     public var middle: Int { (minimum + maximum + 1) / 2 }
 

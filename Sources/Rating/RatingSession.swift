@@ -16,9 +16,11 @@ public enum SessionEffect: Sendable, Equatable {
 public enum SessionPhase: Sendable, Equatable {
     /// A message screen (opening notice, end of training); Enter goes on.
     case notice
+    /// The mid-grey screen before a stimulus (P.910's inter-stimulus interval).
+    case grey
     /// The current stimulus is playing.
     case playing
-    /// The rater is scoring the current stimulus.
+    /// The rater is scoring the current stimulus, on a grey screen (the voting window).
     case scoring
     /// The session's time limit was reached: rest, then run `dropfill rate` again.
     case limitReached
@@ -52,6 +54,16 @@ public struct RatingSession {
     public private(set) var replays = 0
     public private(set) var shownAt: Date?
     public private(set) var playbackEndedAt: Date?
+    /// When the grey screen before the current stimulus ends.
+    public private(set) var greyUntil: Date?
+    /// When the current playback started (its sound with it): frame i is due at start + i / fps.
+    public private(set) var playStartedAt: Date?
+    /// What the current (or last) playback showed.
+    public private(set) var playback = PlaybackCounter()
+    /// Whether sound plays with the stimuli (set by the runner).
+    public var audioPlays = false
+    /// The time the screen is drawn for (the voting window's countdown); the runner sets it before each render.
+    public var clock: Date?
     public var showHelp = false
     public let startedAt: Date
     /// Display settings (the inspector's).
@@ -89,7 +101,9 @@ public struct RatingSession {
             let training = trials.filter(\.training).count
             lines.append(done > 0 ? "Welcome back: \(done) of \(totalTrials) rated, \(trials.count) to go (resuming where you stopped)."
                                   : "\(trials.count) short videos to watch and score\(training > 0 ? ", the first \(training) for practice" : "").")
-            lines.append("Score each on: \(study.attributes.joined(separator: ", ")) (\(study.scale.minimum) worst … \(study.scale.maximum) best).")
+            lines.append("Score each on: \(study.attributes.joined(separator: ", ")).")
+            lines.append("Scale \(study.scale.title): \(study.scale.legend).")
+            lines.append("A grey screen comes before each video; after it, score on the grey screen within \(Int(study.votingSeconds)) s.")
             lines.append("Type a score, or ←/→; Enter goes to the next attribute and, on the last, saves.")
             lines.append("r plays the video again · ? help · q stops (run the same command later to resume).")
             lines.append("The session stops by itself after \(Self.minutes(study.sessionMinutes)) so you can rest.")
@@ -116,6 +130,7 @@ public struct RatingSession {
 
     /// Applies a key (or resize, click); returns what the runner must do.
     public mutating func handle(_ event: InputEvent, now: Date = Date()) -> [SessionEffect] {
+        clock = now
         guard case let .key(key) = event else { return [] }
         if showHelp && (key == .escape || key == .char("?")) {
             showHelp = false
@@ -137,15 +152,15 @@ public struct RatingSession {
         switch phase {
         case .notice:
             return action == .confirm ? beginTrial(now: now) : []
-        case .playing:
-            return action == .replay ? replay() : []
+        case .playing, .grey:
+            return action == .replay && phase == .playing ? replay(now: now) : []
         case .scoring:
             switch action {
             case .increase: adjust(+1)
             case .decrease: adjust(-1)
             case .nextAttribute: moveAttribute(+1)
             case .previousAttribute: moveAttribute(-1)
-            case .replay: return replay()
+            case .replay: return replay(now: now)
             case .confirm: return confirm(now: now)
             default: break
             }
@@ -155,17 +170,59 @@ public struct RatingSession {
         }
     }
 
-    /// Advances playback by one frame (the runner calls it at the stimulus's frame rate).
-    public mutating func tick(now: Date = Date()) -> [SessionEffect] {
-        guard phase == .playing, let media else { return [] }
-        if frame + 1 < media.frames.count {
-            frame += 1
-            return []
+    /// Moves time on: ends the grey screen when its time is up, and during playback shows the frame due now on the
+    /// sound's clock, dropping frames whose time has passed (picture and sound stay in step; the drops are counted).
+    /// `step` advances exactly one frame instead (scripted tests without a clock).
+    public mutating func tick(now: Date = Date(), step: Bool = false) -> [SessionEffect] {
+        clock = now
+        if phase == .grey {
+            guard step || now >= (greyUntil ?? now) else { return [] }
+            return startPlayback(now: now)
         }
-        phase = .scoring
-        playbackEndedAt = now
-        typing = false
-        return [.stopAudio]
+        guard phase == .playing, let media else { return [] }
+        let due = step ? frame + 1 : Int((now.timeIntervalSince(playStartedAt ?? now) * max(1, media.fps)).rounded(.down))
+        if due >= media.frames.count {
+            // Frames after the last one shown whose time passed too count as dropped.
+            if !step { playback.dropped += max(0, media.frames.count - 1 - frame) }
+            phase = .scoring
+            playbackEndedAt = now
+            typing = false
+            return [.stopAudio]
+        }
+        if due > frame {
+            playback.dropped += due - frame - 1
+            frame = due
+            playback.pending = true
+        }
+        return []
+    }
+
+    /// The runner put the current frame on screen at `now`: counts it and its delay behind its time.
+    public mutating func presented(at now: Date) {
+        guard phase == .playing, playback.pending, let start = playStartedAt, let media else { return }
+        playback.pending = false
+        let drift = max(0, now.timeIntervalSince(start) - Double(frame) / max(1, media.fps))
+        playback.shown += 1
+        playback.driftSum += drift
+        playback.maxDrift = max(playback.maxDrift, drift)
+        if drift > 0.5 / max(1, media.fps) { playback.late += 1 }
+    }
+
+    /// When the runner must call `tick` next: the end of the grey screen, or the next frame's time.
+    public var nextDue: Date? {
+        switch phase {
+        case .grey: return greyUntil
+        case .playing:
+            guard let start = playStartedAt, let media else { return nil }
+            return start.addingTimeInterval(Double(frame + 1) / max(1, media.fps))
+        default: return nil
+        }
+    }
+
+    /// Seconds left in the voting window (negative once it has passed), while scoring.
+    public func votingSecondsLeft(now: Date) -> Double? {
+        guard phase == .scoring, let end = playbackEndedAt else { return nil }
+        return study.votingSeconds - now.timeIntervalSince(end)
     }
 
     /// Seconds between frames of the current stimulus.
@@ -198,16 +255,28 @@ public struct RatingSession {
         typing = false
         shownAt = now
         playbackEndedAt = nil
+        guard study.greySeconds > 0 else { return startPlayback(now: now) }
+        greyUntil = now.addingTimeInterval(study.greySeconds)
+        phase = .grey
+        return []
+    }
+
+    /// Starts the current stimulus from its first frame, with its sound.
+    mutating func startPlayback(now: Date) -> [SessionEffect] {
+        guard let media else { return [] }
+        frame = 0
+        playStartedAt = now
+        greyUntil = nil
+        playback = PlaybackCounter(frames: media.frames.count)
+        playback.pending = true
         phase = .playing
         return [.playAudio]
     }
 
-    mutating func replay() -> [SessionEffect] {
+    mutating func replay(now: Date) -> [SessionEffect] {
         guard media != nil else { return [] }
         replays += 1
-        frame = 0
-        phase = .playing
-        return [.playAudio]
+        return startPlayback(now: now)
     }
 
     mutating func typeDigit(_ d: Int) {
@@ -250,7 +319,8 @@ public struct RatingSession {
         let decision = Int(((now.timeIntervalSince(playbackEndedAt ?? shownAt)) * 1000).rounded())
         let rating = CompletedRating(raterKey: raterKey, sessionKey: sessionKey, position: trial.position, stimulus: trial.stimulus,
                                      training: trial.training, scores: values, shownAt: shownAt, answeredAt: now,
-                                     decisionMilliseconds: max(0, decision), replays: replays)
+                                     decisionMilliseconds: max(0, decision), replays: replays,
+                                     playback: playback.record(audio: audioPlays && media?.audio != nil))
         var effects: [SessionEffect] = [.save(rating)]
         index += 1
         media = nil
@@ -292,7 +362,7 @@ public struct RatingSession {
             drawLines(noticeLines, into: &buf, top: 2)
         case let .failed(message):
             drawLines(["Error: " + message, "", "Ratings given so far are saved. Press q to leave."], into: &buf, top: 2)
-        case .playing, .scoring:
+        case .grey, .playing, .scoring:
             drawTrial(into: &buf)
         }
         drawStatus(into: &buf)
@@ -304,7 +374,7 @@ public struct RatingSession {
     func drawHeader(into buf: inout ScreenBuffer) {
         let title = " dropfill rate · \(study.name) · rater \(RaterID.escaped(raterID))"
         buf.write(title, x: 0, y: 0, theme.style(.accent, [.bold]), maxWidth: buf.width - 24)
-        if let t = current, phase == .playing || phase == .scoring {
+        if let t = current, phase == .grey || phase == .playing || phase == .scoring {
             let right = t.training ? "practice \(t.position + 1)" : "video \(t.position + 1 - trainingCount) of \(totalTrials - trainingCount)"
             buf.write(right + " ", x: buf.width - right.count - 1, y: 0, theme.style(t.training ? .warning : .muted))
         }
@@ -318,24 +388,40 @@ public struct RatingSession {
         }
     }
 
+    /// The mid-grey of the screen between stimuli and behind the voting window (P.910: 50 % grey).
+    public static let grey = RGBColor(128, 128, 128)
+
     func drawTrial(into buf: inout ScreenBuffer) {
-        let panelHeight = study.attributes.count + 2
+        let panelHeight = study.attributes.count + 3
         let video = CellRect(x: 1, y: 2, width: buf.width - 2, height: buf.height - 3 - panelHeight - 1)
-        if let media, let t = current {
+        if phase == .playing, let media, let t = current {
             let image = media.frames[min(frame, media.frames.count - 1)]
+            // Native size: a stimulus is never enlarged (only shrunk when the terminal is too small for it).
             ImageRenderer.draw(image, into: &buf, rect: video, mode: graphics, key: "trial\(t.position)#\(frame)",
-                               cellPixels: cellPixels, glyphs: glyphs, exactColors: exactColors, background: theme.style(.foreground))
+                               cellPixels: cellPixels, glyphs: glyphs, exactColors: exactColors, background: theme.style(.foreground),
+                               allowUpscaling: false)
+        } else {
+            buf.fill(video, " ", CellStyle(fg: .rgb(Self.grey), bg: .rgb(Self.grey)))
+            if exactColors { buf.images.append(ImagePlacement(rect: video, kind: .exactCells, key: "grey")) }
         }
         let top = buf.height - 1 - panelHeight
-        if phase == .playing {
+        switch phase {
+        case .grey:
+            buf.write("Next video in a moment…", x: 2, y: top, theme.style(.muted))
+            return
+        case .playing:
             let n = media?.frames.count ?? 0
             buf.write("Playing… \(frame + 1)/\(n)", x: 2, y: top, theme.style(.muted))
             return
+        default: break
         }
-        buf.write("Your scores (\(study.scale.minimum) worst … \(study.scale.maximum) best):", x: 2, y: top, theme.style(.accent, [.bold]))
+        let left = votingSecondsLeft(now: clock ?? Date()) ?? 0
+        let window = left > 0 ? "vote within \(Int(left.rounded(.up))) s" : "voting time is up — please answer now"
+        buf.write("Your scores · \(window):", x: 2, y: top, theme.style(.accent, [.bold]))
+        buf.write("Scale \(study.scale.title): \(study.scale.legend)", x: 2, y: top + 1, theme.style(.muted), maxWidth: buf.width - 4)
         let nameWidth = study.attributes.map(\.count).max() ?? 0
         for (i, name) in study.attributes.enumerated() {
-            let y = top + 1 + i
+            let y = top + 2 + i
             let selected = i == attribute
             let marker = selected ? String(glyphs.rowMarker) : " "
             buf.write(marker, x: 2, y: y, theme.style(.cursor, [.bold]))
@@ -346,11 +432,12 @@ public struct RatingSession {
             let boxText = "[" + String(repeating: " ", count: max(0, 2 - box.count)) + box + "]"
             x += buf.write(boxText, x: x, y: y, selected ? theme.style(.cursor, [.bold]) : theme.style(.foreground)) + 2
             for v in study.scale.values {
-                let label = "\(v)"
+                // Labelled points carry their word (ACR: "1 Bad"); the others their number only.
+                let label = study.scale == .acr5 ? "\(v) \(study.scale.label(v) ?? "")" : "\(v)"
                 let style = v == value ? theme.style(.statusForeground, bg: .statusBackground, [.bold]) : theme.style(.muted)
                 x += buf.write(label, x: x, y: y, style) + 1
             }
-            if let v = value, let word = study.scale.label(v) { buf.write(" " + word, x: x, y: y, theme.style(.muted)) }
+            if study.scale != .acr5, let v = value, let word = study.scale.label(v) { buf.write(" " + word, x: x, y: y, theme.style(.muted)) }
         }
     }
 
@@ -361,6 +448,7 @@ public struct RatingSession {
         let text: String
         switch phase {
         case .notice: text = " Enter begin · ? help · q quit"
+        case .grey: text = " ? help · q quit"
         case .playing: text = " playing · r replay · ? help · q quit"
         case .scoring: text = " \(study.scale.minimum)-\(study.scale.maximum) or ←/→ score · ↑/↓ attribute · Enter next/save · r replay · ? help · q quit"
         case .finished, .limitReached, .failed: text = " Enter or q leave"
@@ -380,5 +468,29 @@ public struct RatingSession {
         for (r, line) in lines.enumerated() where r < rect.height - 3 {
             buf.write(line, x: rect.x + 1, y: rect.y + 2 + r, style, maxWidth: rect.width - 2)
         }
+    }
+}
+
+// MARK: - Playback counting
+
+/// Running counts of one playback (turned into the stored `PlaybackRecord` with the rating).
+public struct PlaybackCounter: Sendable, Equatable {
+    public var frames = 0
+    public var shown = 0
+    public var dropped = 0
+    public var late = 0
+    public var driftSum = 0.0
+    public var maxDrift = 0.0
+    /// A new frame is waiting to be counted as shown.
+    var pending = false
+
+    public init(frames: Int = 0) {
+        self.frames = frames
+    }
+
+    /// The record stored with the rating (drift in milliseconds).
+    public func record(audio: Bool) -> PlaybackRecord {
+        PlaybackRecord(frames: frames, framesShown: shown, framesDropped: dropped, lateFrames: late,
+                       meanDriftMilliseconds: shown > 0 ? driftSum / Double(shown) * 1000 : 0, maxDriftMilliseconds: maxDrift * 1000, audio: audio)
     }
 }

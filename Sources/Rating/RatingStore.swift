@@ -19,9 +19,13 @@ public struct CompletedRating: Sendable, Equatable {
     public var decisionMilliseconds: Int
     /// How many times the rater asked to see it again.
     public var replays: Int
+    /// What the last playback really showed (frames shown, dropped to keep up with the sound, late, drift); nil
+    /// when nothing was measured (ratings stored before schema 2).
+    public var playback: PlaybackRecord?
 
     public init(raterKey: Int64, sessionKey: Int64, position: Int, stimulus: Stimulus, training: Bool, scores: [Int],
-                shownAt: Date, answeredAt: Date, decisionMilliseconds: Int, replays: Int) {
+                shownAt: Date, answeredAt: Date, decisionMilliseconds: Int, replays: Int, playback: PlaybackRecord? = nil) {
+        self.playback = playback
         self.raterKey = raterKey
         self.sessionKey = sessionKey
         self.position = position
@@ -52,6 +56,8 @@ public struct StoredScore: Sendable, Equatable, Codable {
     public var terminal: String
     public var graphics: String
     public var softwareVersion: String
+    /// The rating's playback record, when one was stored (schema 2 on).
+    public var playback: PlaybackRecord?
 }
 
 /// A rater of a study as stored: their key, their order seed and their whole order (training trials first).
@@ -97,7 +103,8 @@ public final class RatingStore: @unchecked Sendable {
     /// `PRAGMA application_id` of dropfill rating databases ("dfrt").
     public static let applicationID: Int32 = 0x6466_7274
     /// The schema this code writes (`PRAGMA user_version`).
-    public static let schemaVersion = 1
+    /// 2 added `playback` (what each rated playback showed); a version-1 file is migrated on open, its ratings kept.
+    public static let schemaVersion = 2
 
     public let path: String
     let queue: DatabaseQueue
@@ -264,6 +271,25 @@ public final class RatingStore: @unchecked Sendable {
                            arguments: ["\(schemaVersion)"])
             try db.execute(sql: "PRAGMA user_version = 1")
         }
+        m.registerMigration("v2") { db in
+            // One row per rating (not per attribute): what the rated playback showed. Ratings of version-1 files
+            // simply have none.
+            try db.execute(sql: """
+                CREATE TABLE playback (
+                    rater_id INTEGER NOT NULL REFERENCES raters(id),
+                    position INTEGER NOT NULL,
+                    frames INTEGER NOT NULL,
+                    frames_shown INTEGER NOT NULL,
+                    frames_dropped INTEGER NOT NULL,
+                    late_frames INTEGER NOT NULL,
+                    mean_drift_ms REAL NOT NULL,
+                    max_drift_ms REAL NOT NULL,
+                    audio INTEGER NOT NULL,
+                    PRIMARY KEY (rater_id, position));
+                """)
+            try db.execute(sql: "UPDATE dropfill_meta SET value = '2' WHERE key = 'schema'")
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
         return m
     }
 
@@ -351,6 +377,13 @@ public final class RatingStore: @unchecked Sendable {
                                      Double(score), r.shownAt.timeIntervalSince1970, r.answeredAt.timeIntervalSince1970, r.decisionMilliseconds,
                                      r.replays, info.terminalColumns, info.terminalRows, info.graphics, info.softwareVersion])
             }
+            if let p = r.playback {
+                try db.execute(sql: """
+                    INSERT INTO playback (rater_id, position, frames, frames_shown, frames_dropped, late_frames, mean_drift_ms, max_drift_ms, audio)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.raterKey, r.position, p.frames, p.framesShown, p.framesDropped, p.lateFrames, p.meanDriftMilliseconds,
+                                     p.maxDriftMilliseconds, p.audio])
+            }
         }
     }
 
@@ -359,8 +392,10 @@ public final class RatingStore: @unchecked Sendable {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.rater, g.stimulus, g.clip, g.method, g.attribute, g.score, g.training, g.position, g.shown_at, g.answered_at,
-                       g.decision_ms, g.replays, g.terminal_columns, g.terminal_rows, g.graphics, g.software_version
+                       g.decision_ms, g.replays, g.terminal_columns, g.terminal_rows, g.graphics, g.software_version,
+                       p.frames, p.frames_shown, p.frames_dropped, p.late_frames, p.mean_drift_ms, p.max_drift_ms, p.audio
                 FROM ratings g JOIN raters r ON r.id = g.rater_id JOIN studies s ON s.id = r.study_id
+                LEFT JOIN playback p ON p.rater_id = g.rater_id AND p.position = g.position
                 WHERE s.name = ? ORDER BY r.rater, g.position, g.id
                 """, arguments: [study]).enumerated().map { i, row in
                 // Checked reads: GRDB's typed subscript traps on a value of another type (a hand-edited score 'abc').
@@ -381,7 +416,7 @@ public final class RatingStore: @unchecked Sendable {
                                    shownAt: Date(timeIntervalSince1970: try value("shown_at")),
                                    answeredAt: Date(timeIntervalSince1970: try value("answered_at")),
                                    decisionMilliseconds: try value("decision_ms"), replays: try value("replays"), terminal: "\(cols)x\(rows)",
-                                   graphics: try value("graphics"), softwareVersion: try value("software_version"))
+                                   graphics: try value("graphics"), softwareVersion: try value("software_version"), playback: PlaybackRecord(row: row))
             }
         }
     }
@@ -445,5 +480,42 @@ public enum RaterID {
             }
         }
         return out + "\""
+    }
+}
+
+// MARK: - Playback records
+
+/// What one playback of a stimulus really showed: the player keeps picture and sound in step by dropping frames it
+/// cannot show in time, and counts what it did.
+public struct PlaybackRecord: Sendable, Equatable, Codable {
+    /// Frames of the stimulus.
+    public var frames: Int
+    /// Frames put on the screen.
+    public var framesShown: Int
+    /// Frames skipped because their time had passed (the sound does not wait).
+    public var framesDropped: Int
+    /// Frames shown more than half a frame interval after their time.
+    public var lateFrames: Int
+    /// Mean and largest delay (ms) of a shown frame behind its time on the sound's clock.
+    public var meanDriftMilliseconds: Double
+    public var maxDriftMilliseconds: Double
+    /// Whether sound played with it.
+    public var audio: Bool
+
+    public init(frames: Int, framesShown: Int, framesDropped: Int, lateFrames: Int, meanDriftMilliseconds: Double,
+                maxDriftMilliseconds: Double, audio: Bool) {
+        self.frames = frames
+        self.framesShown = framesShown
+        self.framesDropped = framesDropped
+        self.lateFrames = lateFrames
+        self.meanDriftMilliseconds = meanDriftMilliseconds
+        self.maxDriftMilliseconds = maxDriftMilliseconds
+        self.audio = audio
+    }
+
+    init?(row: Row) {
+        guard let frames: Int = row["frames"] else { return nil }
+        self.init(frames: frames, framesShown: row["frames_shown"], framesDropped: row["frames_dropped"], lateFrames: row["late_frames"],
+                  meanDriftMilliseconds: row["mean_drift_ms"], maxDriftMilliseconds: row["max_drift_ms"], audio: row["audio"])
     }
 }

@@ -2,6 +2,7 @@ import CNcursesw
 import Foundation
 import Pipeline
 import Inspector
+import Restoration
 
 /// Runs a `RatingSession` on a terminal backend: plays stimuli at their frame rate, feeds keys in, carries out
 /// effects (each rating stored in its own transaction the moment it is confirmed, sound started and stopped).
@@ -15,9 +16,9 @@ public enum SessionRunner {
         var saved: [CompletedRating] = []
         // Each rating records the terminal size it was given at (a resize mid-session is followed).
         var info = start
-        var nextTick = Date.distantFuture
         var dirty = true
         session.exactColors = backend.supportsExactColors
+        session.audioPlays = audio != nil
         defer { audio?.stop() }
 
         func apply(_ effects: [SessionEffect]) -> Bool {
@@ -25,7 +26,6 @@ public enum SessionRunner {
                 switch e {
                 case .playAudio:
                     if let track = session.media?.audio { audio?.play(track) }
-                    nextTick = now().addingTimeInterval(session.frameInterval)
                 case .stopAudio: audio?.stop()
                 case let .save(r):
                     do {
@@ -42,26 +42,36 @@ public enum SessionRunner {
         }
 
         while true {
-            if session.phase == .playing {
-                if fastPlayback {
-                    while session.phase == .playing { _ = apply(session.tick(now: now())) }
-                    dirty = true
-                } else if now() >= nextTick {
-                    _ = apply(session.tick(now: now()))
-                    nextTick = nextTick.addingTimeInterval(session.frameInterval)
-                    if nextTick < now() { nextTick = now().addingTimeInterval(session.frameInterval) }
-                    dirty = true
+            if fastPlayback && (session.phase == .grey || session.phase == .playing) {
+                // Scripted: no clock; every frame in turn, each counted as shown on time.
+                while session.phase == .grey || session.phase == .playing {
+                    _ = apply(session.tick(now: now(), step: true))
+                    session.presented(at: session.playStartedAt ?? now())
                 }
+                dirty = true
+            } else if let due = session.nextDue, now() >= due {
+                // The frame due now on the sound's clock (frames whose time passed are dropped, and counted).
+                _ = apply(session.tick(now: now()))
+                dirty = true
             }
             if dirty {
                 if let px = backend.cellPixels { session.cellPixels = px }
                 let size = backend.size
+                session.clock = now()
                 backend.present(session.render(width: size.width, height: size.height))
+                session.presented(at: now())
                 dirty = false
             }
-            let timeout = session.phase == .playing ? max(0, Int(nextTick.timeIntervalSince(now()) * 1000)) : 500
+            let timeout: Int
+            if let due = session.nextDue {
+                timeout = max(0, Int(due.timeIntervalSince(now()) * 1000))
+            } else {
+                // While scoring, redraw twice a second for the voting window's countdown.
+                timeout = 500
+            }
             guard let event = backend.nextEvent(timeoutMilliseconds: timeout) else {
-                if stopWhenIdle && session.phase != .playing { return saved }
+                if stopWhenIdle && session.phase != .playing && session.phase != .grey { return saved }
+                if session.phase == .scoring { dirty = true }
                 continue
             }
             if event == .key(.ctrl("l")) { backend.invalidate() }
@@ -124,6 +134,12 @@ public enum RatingLauncher {
         // Sound first: a session that cannot run must not leave a rater behind in the database.
         var audio = AudioOutput.detect()
         if o.silent { audio = AudioOutput(aplay: nil, reason: "silent session asked for (--silent)") }
+        // Methods that restore from the sound are judged with it: no silent session for them, whatever is asked.
+        let audible = study.methods.filter(RestorerCatalog.usesAudio)
+        if !audio.available && !audible.isEmpty {
+            throw .sessionUnavailable("study \(study.name) rates \(audible.joined(separator: ", ")), which restore(s) from the sound, so raters must hear it; "
+                + "but \(audio.reason ?? "there is no sound") — run the session where sound plays")
+        }
         if !audio.available && !study.allowSilent {
             throw .sessionUnavailable("\(audio.reason ?? "no sound"), and study \(study.name) does not allow silent sessions (set \"allow_silent\": true to allow them)")
         }
@@ -152,7 +168,7 @@ public enum RatingLauncher {
         let detection = GraphicsProbe.detect(replies: replies, environment: env, terminfoColors: Int(dropfill_terminfo_colors(nil)), forced: o.graphics)
         let colorterm = (env["COLORTERM"] ?? "").lowercased()
         let exact = colorterm == "truecolor" || colorterm == "24bit" || detection.mode == .truecolor || (replies?.sixel ?? false)
-        let backend = try NcursesBackend(exactColors: exact)
+        let backend = try NcursesBackend(exactColors: exact, colorRegisters: replies?.colorRegisters)
         defer { backend.shutdown() }
         let info = SessionInfo(terminalColumns: backend.size.width, terminalRows: backend.size.height, graphics: detection.mode.rawValue,
                                audio: audio.available, softwareVersion: o.softwareVersion)

@@ -29,6 +29,10 @@ public struct Study: Sendable, Equatable {
     public var maxSide: Int
     /// Models folder for the learned methods (relative to the study file), nil for the default search.
     public var models: String?
+    /// Seconds of mid-grey screen before each stimulus (P.910's grey inter-stimulus interval).
+    public var greySeconds: Double
+    /// Seconds the voting window asks the rater to answer in (P.910: ≤ 10 s); the time taken is stored either way.
+    public var votingSeconds: Double
     /// Folder of the study file: clip paths are resolved against it.
     public var baseDirectory: String
 
@@ -39,7 +43,9 @@ public struct Study: Sendable, Equatable {
 
     public init(name: String, clips: [String], methods: [String], drop: DropSettings, attributes: [String] = Study.paperAttributes,
                 scale: RatingScale = .oneToTen, training: Int = 2, sessionMinutes: Double = 30, allowSilent: Bool = false,
-                maxSide: Int = 256, models: String? = nil, baseDirectory: String = ".") {
+                maxSide: Int = 256, models: String? = nil, baseDirectory: String = ".", greySeconds: Double = 2, votingSeconds: Double = 10) {
+        self.greySeconds = greySeconds
+        self.votingSeconds = votingSeconds
         self.name = name
         self.clips = clips
         self.methods = methods
@@ -138,6 +144,8 @@ extension Study {
         var allow_silent: Bool?
         var max_side: Int?
         var models: String?
+        var grey_seconds: Double?
+        var voting_seconds: Double?
     }
 
     /// Reads and checks a study file: every method must be known and (with `requireClips`) every clip must exist.
@@ -173,7 +181,7 @@ extension Study {
         var scale = RatingScale.oneToTen
         if let s = file.scale {
             guard let parsed = RatingScale(spelling: s) else {
-                throw .invalidStudy(path: path, reason: "scale \"\(s)\" is not one of 1-10, acr5, 0-10")
+                throw .invalidStudy(path: path, reason: "scale \"\(s)\" is not one of \(RatingScale.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             scale = parsed
         }
@@ -182,7 +190,8 @@ extension Study {
                           drop: DropSettings(model: model, rate: file.drop.rate, seed: file.drop.seed ?? 0, burstLength: file.drop.burst_length),
                           attributes: file.attributes ?? paperAttributes, scale: scale, training: file.training ?? 2,
                           sessionMinutes: file.session_minutes ?? 30, allowSilent: file.allow_silent ?? false,
-                          maxSide: file.max_side ?? 256, models: file.models, baseDirectory: base.isEmpty ? "." : base)
+                          maxSide: file.max_side ?? 256, models: file.models, baseDirectory: base.isEmpty ? "." : base,
+                          greySeconds: file.grey_seconds ?? 2, votingSeconds: file.voting_seconds ?? 10)
         try study.validate(path: path, requireClips: requireClips)
         return study
     }
@@ -216,6 +225,12 @@ extension Study {
         guard maxSide >= 16, maxSide <= 4096 else { throw fail("max_side must lie in 16…4096, got \(maxSide)") }
         if let b = drop.burstLength, !(b.isFinite && b >= 1 && b <= 1_000_000) {
             throw fail("drop.burst_length must be a finite number in 1…1000000, got \(b)")
+        }
+        guard greySeconds.isFinite, greySeconds >= 0, greySeconds <= 30 else { throw fail("grey_seconds must lie in 0…30, got \(greySeconds)") }
+        guard votingSeconds.isFinite, votingSeconds > 0, votingSeconds <= 600 else { throw fail("voting_seconds must lie in (0, 600], got \(votingSeconds)") }
+        let audible = methods.filter(RestorerCatalog.usesAudio)
+        if allowSilent && !audible.isEmpty {
+            throw fail("allow_silent is true, but \(audible.joined(separator: ", ")) restore(s) from the sound: raters must hear it (remove allow_silent or those methods)")
         }
         let names = clips.indices.map(clipName)
         guard Set(names).count == names.count else { throw fail("two clips share a file name (stimuli are named by it)") }

@@ -12,6 +12,11 @@ public enum RestorerCatalog {
 
     /// Names of the learned methods (each needs its model file).
     public static let learned = ["fenet", "fenet-noaudio", "rife"]
+    /// Methods that restore from the audio (a viewer judging them must hear it).
+    public static let audioDriven = ["fenet"]
+
+    /// Whether `method` restores from the audio.
+    public static func usesAudio(_ method: String) -> Bool { audioDriven.contains(method) }
 
     /// Every known method name.
     public static var all: [String] { classical + learned }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeOutput
+import Restoration
 
 /// The `dropfill` command: restores the frames a talking-head video lost in transit.
 ///
@@ -11,11 +12,17 @@ struct Dropfill: AsyncParsableCommand {
         abstract: "Restore the frames a talking-head video lost in transit, from its audio and the frames that survived.",
         discussion: """
             A typical session:
-              dropfill probe clip.mp4                  streams, counts, timestamp gaps
-              dropfill drop clip.mp4 -o d.mp4          simulate 87% frame loss
-              dropfill restore d.mp4 -o r.mp4          put the lost frames back
-              dropfill evaluate clip.mp4               score every method against the truth
-              dropfill inspect clip.mp4                step through it in the terminal
+              dropfill probe clip.mp4
+                  streams, counts, timestamp gaps
+              dropfill drop clip.mp4 -o d.mp4 --rate 0.87
+                  simulate 87% frame loss
+              dropfill restore d.mp4 -o r.mp4
+                  put the lost frames back
+              dropfill evaluate clip.mp4
+                  score \(RestorerCatalog.classical.joined(separator: ", ")) against
+                  the truth (--methods \(RestorerCatalog.all.joined(separator: ",")) for all)
+              dropfill inspect clip.mp4
+                  step through it in the terminal
             """,
         version: DropfillVersion.string,
         subcommands: Dropfill.allSubcommands

@@ -16,8 +16,8 @@ import Testing
     @Test func movingTheCursorUpdatesStatusAndStrip() {
         let (ui, b) = Self.run(Self.keys("lll") + [.key(.right), .key(.left)])
         #expect(ui.state.slot == 3)
-        #expect(Self.status(b).contains("slot 4/30"))
-        let stripLine = b.screen!.textLines[b.screen!.height - 2]
+        #expect(Self.status(b).contains("slot 3 of 0–29"))
+        let stripLine = b.screen!.textLines[b.screen!.height - 3]
         #expect(stripLine.contains("▲ 3"))
     }
 
@@ -67,7 +67,7 @@ import Testing
         #expect(b.presented.count == 3)
         #expect(b.presented[1].text.contains("terminal too small"))
         #expect(b.presented[2].width == 120)
-        #expect(b.presented[2].textLines.last?.contains("slot 1/30") == true)
+        #expect(b.presented[2].textLines.last?.contains("slot 0 of 0–29") == true)
     }
 
     @Test func clickOnStripAndHeatmapMovesCursor() {

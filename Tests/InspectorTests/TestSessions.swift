@@ -45,12 +45,18 @@ enum TestSessions {
         let d = distances()
         let trace = try! DynamicPositionRetrieval.solve(d)
         let uniform = try! UniformEstimator.positions(frames: 6, slots: 30)
-        return try! InspectorSession(
+        let session = try! InspectorSession(
             clipName: "synthetic.mp4", fps: 25, n: 30, k: 6, distance: d, distanceLabel: "test distance |j − s_i|",
             truePositions: truth,
             alignments: [AlignmentResult(name: "dp", predicted: trace.positions, trace: trace, pathCost: trace.totalCost),
                          AlignmentResult(name: "uniform", predicted: uniform)],
             methods: ["hold", "blend"], frames: frames, notes: ["synthetic test session"])
+        // A tone whose loudness rises and falls twice over the 30 slots (1.2 s at 16 kHz), for the audio lane.
+        let samples = (0..<19_200).map { i -> Float in
+            let t = Double(i) / 16_000
+            return Float(sin(2 * .pi * 220 * t) * (0.05 + 0.45 * abs(sin(.pi * t / 0.6))))
+        }
+        return session.withAudioEnergy(AudioTrack(samples: samples, sampleRate: 16_000))
     }
 
     static var repoRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }

@@ -81,7 +81,9 @@ import Testing
         _ = ui.perform(.viewFrames)
         let buf = Self.render(&ui)
         let sixels = buf.images.filter { $0.kind == .sixel }
-        #expect(sixels.count == 2)
+        // Restored and truth, each with its face zoom under it.
+        #expect(sixels.count == 4)
+        #expect(sixels.filter { $0.key.contains("#zoom") }.count == 2)
         for p in sixels {
             #expect(p.rect.maxY < buf.height - 1, "images keep clear of the bottom row")
             #expect(p.image.map { $0.height <= p.rect.height * 20 && $0.width <= p.rect.width * 10 } ?? false)

@@ -89,6 +89,40 @@ import Testing
         #expect(report.text.contains("would reject: inverted"))
     }
 
+    /// One rater: MOS per method, no spread ("—", not s = 0), no screening, and the report says why.
+    @Test func reportForOneRater() throws {
+        let study = RatingFixtures.study(clips: 1, methods: ["hold"], attributes: ["Overall"])
+        let report = RatingReport(study: study, scores: [score("a", "c0", "hold", "Overall", 6), score("a", "c0", "reference", "Overall", 9)])
+        let hold = try #require(report.rows.first { $0.method == "hold" })
+        #expect(hold.mos.n == 1 && hold.mos.mean == 6)
+        #expect(hold.dmos?.mean == 7)
+        #expect(report.bt500.isEmpty && report.pearson.isEmpty)
+        #expect(report.screeningSkipped?.contains("1 rater(s), at least 4 needed") == true)
+        let line = try #require(report.text.split(separator: "\n").first { $0.hasPrefix("hold") })
+        #expect(!line.contains("0.00"), "one score has no s: \(line)")
+        #expect(line.contains("—"))
+        #expect(report.text.contains("Rater screening not run"))
+        #expect(!report.text.contains("would reject"))
+    }
+
+    /// Two raters: means and s over both (s with N − 1), DMOS per rater, screening still not run.
+    @Test func reportForTwoRaters() throws {
+        let study = RatingFixtures.study(clips: 1, methods: ["hold"], attributes: ["Overall"])
+        let report = RatingReport(study: study, scores: [
+            score("a", "c0", "hold", "Overall", 6), score("a", "c0", "reference", "Overall", 9),
+            score("b", "c0", "hold", "Overall", 8), score("b", "c0", "reference", "Overall", 10),
+        ])
+        let hold = try #require(report.rows.first { $0.method == "hold" })
+        #expect(hold.mos.n == 2 && hold.mos.mean == 7)
+        #expect(abs(hold.mos.standardDeviation - 2.0.squareRoot()) < 1e-12)
+        // DMOS: 6 − 9 + 10 = 7 and 8 − 10 + 10 = 8.
+        #expect(hold.dmos?.mean == 7.5)
+        #expect(report.raters == ["a", "b"])
+        #expect(report.screeningSkipped?.contains("2 rater(s)") == true)
+        let line = try #require(report.text.split(separator: "\n").first { $0.hasPrefix("hold") })
+        #expect(line.contains("1.41"), "s = √2: \(line)")
+    }
+
     @Test func longCSVQuotesAndDefusesOddIDs() {
         let rows = [score("Bob, \"the\" rater", "c0", "hold", "Overall", 7), score("=cmd()", "c0", "hold", "Overall", 6),
                     score("x", "c0", "hold", "Overall", 1, training: true)]

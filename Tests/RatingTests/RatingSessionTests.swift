@@ -104,7 +104,7 @@ import Testing
         var s = try setup(training: 0, scale: .acr5)
         defer { RatingFixtures.cleanup(s.dir) }
         _ = s.session.handle(.key(.enter))
-        while s.session.phase == .playing { _ = s.session.tick() }
+        while s.session.phase == .grey || s.session.phase == .playing { _ = s.session.tick(step: true) }
         _ = s.session.handle(.key(.char("7")))   // outside 1–5: ignored
         #expect(s.session.scores[0] == nil)
         _ = s.session.handle(.key(.right))       // starts from the middle, 3

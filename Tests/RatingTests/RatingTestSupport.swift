@@ -61,7 +61,7 @@ enum RatingFixtures {
 
     /// Stand-in media: `frames` grey frames at 25 fps (no decoding needed).
     static func media(frames: Int = 3) -> StimulusMedia {
-        let f = (0..<frames).compactMap { i in try? VideoFrame(width: 8, height: 8, rgb: [UInt8](repeating: UInt8(i * 40), count: 8 * 8 * 3)) }
+        let f = (0..<frames).compactMap { i in try? VideoFrame(width: 8, height: 8, rgb: [UInt8](repeating: UInt8((i * 40) % 256), count: 8 * 8 * 3)) }
         return StimulusMedia(frames: f, fps: 25, audio: nil)
     }
 

@@ -13,7 +13,7 @@ struct BenchInspectorCommand: ParsableCommand, BenchRole {
         commandName: "inspector",
         abstract: "Measure the inspector: full redraws of a 60 s clip's alignment and DP views, sixel encoding, playback.",
         discussion: """
-            The alignment case is a 60 s clip at 30 fps after 87% loss: 250 surviving frames × 1800 slots, rendered into the screen model at 120×40 and 200×60 (all drawing, no terminal output). Sixel: a real 256² frame of the sample, 128 adaptive colours (what the inspector uses). Playback of two 256² panels needs two encodes a frame; the sustainable rate is printed beside the clip's 25 fps. Goals: redraw < 20 ms, sixel < 10 ms, playback ≥ the clip's frame rate.
+            The alignment case is a 60 s clip at 30 fps after 87% loss: 250 surviving frames × 1800 slots, rendered into the screen model at 120×40 and 200×60 (all drawing, no terminal output). Sixel: two real 256² frames of the sample side by side (as the frames view shows them), encoded the way the inspector does (one palette for both from the terminal's colour registers, 1024 here as xterm -ti vt340 reports, Floyd–Steinberg diffusion of half the error; full diffusion and none are shown too) and the way it did before issue 15 (libsixel, 128 colours per image, no diffusion), each decoded back and scored by PSNR against its source. Playback needs one such pair a frame; the sustainable rate is printed beside the clip's 25 fps. Goals: redraw < 20 ms, playback ≥ the clip's frame rate, PSNR gain ≥ 4 dB.
 
             Example:
               dropfill bench inspector --repetitions 21
@@ -30,8 +30,11 @@ struct BenchInspectorCommand: ParsableCommand, BenchRole {
     struct Report: Codable {
         var alignmentViewMs: [String: Double]
         var dpStepViewMs: [String: Double]
-        var sixel256Ms: Double
-        var sixelBytes: Int
+        /// Encode time of the side-by-side pair (ms) and its bytes, per encoder.
+        var sixelPairMs: [String: Double]
+        var sixelPairBytes: [String: Int]
+        /// PSNR (dB) of the decoded pair against its source, per encoder.
+        var sixelPairPSNR: [String: Double]
         var playbackFramesPerSecond: Double
         var load: String
     }
@@ -62,22 +65,49 @@ struct BenchInspectorCommand: ParsableCommand, BenchRole {
             step[key] = median { _ = ui.render(width: w, height: h) }
         }
         let sample = SampleLocator.sample
-        guard let frame = try VideoDecoder(path: sample, options: DecodeOptions(size: (256, 256))).nextFrame() else {
-            throw ValidationError("cannot decode \(sample)")
+        let decoder = try VideoDecoder(path: sample, options: DecodeOptions(size: (256, 256)))
+        var pair: [RGBImage] = []
+        while pair.count < 2, let f = try decoder.nextFrame() {
+            if f.index == 0 || f.index == 40 { pair.append(f) }
         }
-        let encoder = SixelEncoder(colors: 128)
-        var bytes = 0
-        let sixel = median { bytes = (try? encoder.encode(frame))?.count ?? 0 }
+        guard pair.count == 2 else { throw ValidationError("cannot decode two frames of \(sample)") }
+        let source = try PlanarImage(width: 256, height: 512, rgb8: pair[0].rgb + pair[1].rgb)
+        func score(_ decoded: [RGBImage]) throws -> Double {
+            try PSNR.compute(PlanarImage(width: 256, height: 512, rgb8: decoded[0].rgb + decoded[1].rgb), source)
+        }
+        var ms: [String: Double] = [:], bytes: [String: Int] = [:], psnr: [String: Double] = [:]
+        // Before issue 15: libsixel, 128 colours per image, no diffusion.
+        var old: [[UInt8]] = []
+        ms["libsixel-128"] = median { old = pair.compactMap { try? SixelEncoder.encodeWithLibsixel($0, colors: 128) } }
+        bytes["libsixel-128"] = old.map(\.count).reduce(0, +)
+        psnr["libsixel-128"] = try score(old.map { try SixelEncoder.decodeWithLibsixel($0) })
+        let variants: [(String, Int, Dithering, Double)] = [
+            ("shared-1024-fs-half", 1024, .floydSteinberg, SixelEncoder.defaultDiffusion), ("shared-1024-fs-full", 1024, .floydSteinberg, 1),
+            ("shared-1024-none", 1024, .none, 0), ("shared-256-fs-half", 256, .floydSteinberg, SixelEncoder.defaultDiffusion),
+        ]
+        for (name, registers, dithering, diffusion) in variants {
+            let encoder = SixelEncoder(registers: registers, dithering: dithering, diffusion: diffusion)
+            var data: [[UInt8]] = []
+            ms[name] = median { data = encoder.encodeTogether(pair) }
+            bytes[name] = data.map(\.count).reduce(0, +)
+            psnr[name] = try score(data.map { try SixelDecoder.decode($0) })
+        }
+        let used = "shared-1024-fs-half"
         let load = BenchTiming.loadAverage()
-        let report = Report(alignmentViewMs: align, dpStepViewMs: step, sixel256Ms: sixel, sixelBytes: bytes,
-                            playbackFramesPerSecond: 1000 / max(1e-6, 2 * sixel), load: load)
+        let report = Report(alignmentViewMs: align, dpStepViewMs: step, sixelPairMs: ms, sixelPairBytes: bytes, sixelPairPSNR: psnr,
+                            playbackFramesPerSecond: 1000 / max(1e-6, ms[used] ?? 0), load: load)
         if json { try printJSON(report); return }
         print("load average \(load); medians of \(repetitions)")
         for key in ["120x40", "200x60"] {
             print(String(format: "alignment view 250×1800 at %@: %.2f ms per full redraw; DP step view: %.2f ms", key, align[key] ?? 0, step[key] ?? 0))
         }
-        print(String(format: "sixel 256×256 real frame, 128 colours: %.2f ms (%d bytes)", sixel, bytes))
-        print(String(format: "playback of two 256² sixel panels: %.1f frames/s sustainable (clip: 25 fps)", report.playbackFramesPerSecond))
+        print("sixel, two real 256² frames side by side, decoded back:")
+        for name in ["libsixel-128", "shared-256-fs-half", "shared-1024-none", "shared-1024-fs-full", "shared-1024-fs-half"] {
+            print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: " PSNR %6.2f dB  encode %7.2f ms  %7d bytes", psnr[name] ?? 0, ms[name] ?? 0, bytes[name] ?? 0))
+        }
+        print(String(format: "  gain of the inspector's encoder (%@) over libsixel-128: %+.2f dB", used, (psnr[used] ?? 0) - (psnr["libsixel-128"] ?? 0)))
+        print(String(format: "playback of the pair: %.1f frames/s sustainable by the encoder (clip: 25 fps)", report.playbackFramesPerSecond))
     }
 
     private func median(_ body: () -> Void) -> Double {

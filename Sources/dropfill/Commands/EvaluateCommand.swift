@@ -154,7 +154,8 @@ struct EvaluateCommand: ParsableCommand {
                 drop: DropSettings(model: model, rate: r, seed: seed, burstLength: burstLength), seeds: seeds,
                 preparation: ClipPreparation(crop: crop, size: corpusOptions.size, maxFrames: maxFrames),
                 convention: MetricConvention(color: convention.color, roundTo8Bit: !noRounding),
-                positions: positions == .truth ? "truth" : aligner.name + (alignerModel.map { "@" + $0 } ?? ""))
+                positions: positions == .truth ? "truth"
+                    : (clipAligner.map(AlignerNames.label(of:)) ?? aligner.name) + (alignerModel.map { " @" + $0 } ?? ""))
             let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
                                modelFiles: modelFingerprints(restorers: restorers.map(\.name)), mouth: mouth ? true : nil)
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }

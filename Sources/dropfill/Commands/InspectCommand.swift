@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Inspector
+import Restoration
 
 /// `dropfill inspect`: the terminal inspector (alignment heatmap, DP steps, positions, restored vs truth frames).
 struct InspectCommand: ParsableCommand {
@@ -16,7 +17,8 @@ struct InspectCommand: ParsableCommand {
             Examples:
               dropfill inspect
               dropfill inspect clip.mp4 --rate 0.87 --seed 3
-              dropfill inspect dropped.mp4 --truth dropped.truth.json --graphics truecolor --theme light
+              dropfill inspect dropped.mp4 --truth dropped.truth.json \\
+                  --graphics truecolor --theme light
               dropfill inspect --keys-markdown > keys.md
             """
     )
@@ -35,6 +37,12 @@ struct InspectCommand: ParsableCommand {
 
     @Flag(help: "Treat CLIP as already dropped even without a truth file.")
     var dropped = false
+
+    @Option(help: "Aligner to open on (a name the `a` key cycles through: aligner, dp, dp-prior, posterior, visual, uniform, …). Default: aligner, the Ali-Net retrieval the model file records as best.")
+    var aligner: String = "aligner"
+
+    @Option(help: "Restoration method to open on (\(RestorerCatalog.all.joined(separator: ", "))). Default: fenet, the best (README); the first available when its model is missing.")
+    var method: String = "fenet"
 
     @Option(help: "Image mode: auto, sixel, truecolor, 256 or ascii.")
     var graphics: String = "auto"
@@ -62,6 +70,6 @@ struct InspectCommand: ParsableCommand {
             throw InspectorError.loadFailed("no CLIP given and SampleData/grid-bbaf2n.mp4 not found")
         }
         try InspectorLauncher.run(path: path, options: EngineAdapters.Options(rate: rate, seed: seed, truthPath: truth, dropped: dropped, locator: .forProcess()),
-                                  graphics: forced, theme: theme)
+                                  graphics: forced, theme: theme, aligner: AlignerNames.resolve(aligner), method: method)
     }
 }

@@ -1,6 +1,7 @@
 import Pipeline
 import ArgumentParser
 import Corpus
+import Evaluation
 import Foundation
 import Media
 import Restoration
@@ -103,10 +104,13 @@ struct RestoreCommand: ParsableCommand {
                                               aligner: clipAligner) { progress.update($0) }
         progress.finish()
         if json { try printJSON(summary); return }
+        // Name the estimator that placed the frames ("posterior-visual"), not the catalog entry ("aligner").
+        let from = summary.positionsFrom == clipAligner.name ? AlignerNames.label(of: clipAligner) : summary.positionsFrom
         print("restored \(summary.output): \(summary.slots) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
-              "(\(summary.restoredFrames) synthesized by \(summary.method), positions from \(summary.positionsFrom))")
-        print(String(format: "took %.1f s (restoration %.1f s, %.1f frames/s)", summary.seconds, summary.restoreSeconds,
-                     Double(summary.restoredFrames) / max(summary.restoreSeconds, 1e-9)))
+              "(\(summary.restoredFrames) synthesized by \(summary.method), positions from \(from))")
+        let speed = EvaluationReport.speedText(frames: summary.restoredFrames, seconds: summary.restoreSeconds)
+        print(String(format: "took %.1f s (restoration %.1f s, %@ frames/s)", summary.seconds, summary.restoreSeconds,
+                     speed == "—" ? "too fast to time:" : speed).replacingOccurrences(of: ", too fast to time: frames/s", with: ", too fast to time"))
         for note in summary.notes { print("note: \(note)") }
     }
 }

@@ -35,8 +35,7 @@ struct TrainAlignCommand: ParsableCommand {
             Examples:
               dropfill train-align SampleData/corpora/av.tsv --epochs 40 \\
                   --out alinet.safetensors
-              OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data \\
-                  --manifest av.tsv --resume --out alinet.safetensors
+              OPENBLAS_NUM_THREADS=1 dropfill train-align ../shared/data --manifest av.tsv --resume --out alinet.safetensors
             """
     )
 
