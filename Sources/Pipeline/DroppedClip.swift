@@ -159,7 +159,7 @@ public final class DroppedClip: @unchecked Sendable {
         let side = Self.faceSquareSide
         let decoder = try VideoDecoder(path: path, options: DecodeOptions(crop: faceBox, size: (side, side)))
         videoDecodes += 1
-        var thumbnails: [[Float]] = [], mouths: [Float] = [], stamps: [Double] = []
+        var thumbnails: [[Float]] = [], mouths: [Float] = [], stamps: [Double] = [], geometry: [[Float]?] = []
         var index = 0, taken = 0
         while let face = try decoder.nextFrame() {
             defer { index += 1 }
@@ -167,6 +167,7 @@ public final class DroppedClip: @unchecked Sendable {
             let f = try extractor.features(of: face)
             if let t = f.thumbnail { thumbnails.append(t) }
             if let m = f.mouth { mouths += m }
+            if extractor.lips != nil { geometry.append(f.lipGeometry) }
             stamps.append(timestamps[min(index, timestamps.count - 1)])
             taken += 1
             if taken % 100 == 0 { progress?("reading the survivors' faces: \(taken)/\(wanted?.count ?? survivorCount)") }
@@ -176,7 +177,8 @@ public final class DroppedClip: @unchecked Sendable {
             throw MediaError.decodeFailed(path: path, reason: "the second pass decoded \(index) frames, the first \(survivorCount)")
         }
         return SurvivorFeatures(count: taken, timestamps: hasTimestamps ? stamps : nil,
-                                thumbnails: extractor.thumbnails ? thumbnails : nil, mouths: extractor.mouth != nil ? mouths : nil)
+                                thumbnails: extractor.thumbnails ? thumbnails : nil, mouths: extractor.mouth != nil ? mouths : nil,
+                                lipGeometry: extractor.lips != nil ? geometry : nil)
     }
 
     /// The survivors' positions from `source`, with the name of what placed them and notes for the user.

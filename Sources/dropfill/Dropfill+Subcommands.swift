@@ -15,5 +15,7 @@ extension Dropfill {
         BenchCommand.self,
         RateCommand.self,
         ReportCommand.self,
+        PhonesCommand.self,
+        TrainLipsCommand.self,
     ]
 }

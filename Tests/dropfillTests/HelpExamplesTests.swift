@@ -18,7 +18,7 @@ import Testing
 
     /// Examples that are not fast, by how they begin.
     static func kind(_ example: String) -> Kind {
-        let slow = ["dropfill train-align", "dropfill train-restore", "dropfill evaluate ../shared/data", "dropfill evaluate clip.mp4 --sweep",
+        let slow = ["dropfill train-align", "dropfill train-restore", "dropfill train-lips", "dropfill evaluate ../shared/data", "dropfill evaluate clip.mp4 --sweep",
                     "dropfill bench tensor", "dropfill bench restore", "dropfill bench decode", "dropfill bench align", "dropfill bench inspector",
                     "dropfill rate study.json --prepare-only", "dropfill evaluate --merge"]
         if slow.contains(where: example.hasPrefix) { return .slow }

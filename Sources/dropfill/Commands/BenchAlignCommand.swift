@@ -98,6 +98,7 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
             rows.append(Row(stage: "retrieval visual (no distances)", seconds: try time {
                 _ = try VisualEstimator().estimate(AlignmentInput(frameCount: k, slotCount: n, visualChange: cue))
             }))
+            rows += try lipsStages(frames: frames, slots: n, distances: d, change: cue, aliNet: aliModel, time: time)
         }
         let best = aliModel.calibration.best ?? .dpPrior
         rows.append(Row(stage: "total, aligner (\(best.rawValue))", seconds: try time {

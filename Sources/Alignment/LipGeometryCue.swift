@@ -1,0 +1,128 @@
+import Foundation
+
+/// The lip-geometry cue of the fused posterior (ours): how well each surviving frame's mouth (landmark geometry)
+/// fits the mouth the audio of each slot predicts.
+///
+/// Both sides are per-clip standardised: the survivors' geometry z_i (each of the G components shifted and scaled
+/// over the survivors that have a face) and the model's expected geometry μ_j of slot j (`LipGeometryModel`
+/// predicts standardised geometry). The speaker adaptation is an affine map per component with Gaussian noise,
+///
+///     z_ig = a_g · μ_{s_i g} + b_g + ε,   ε ~ N(0, σ_g²),
+///
+/// so frame i in slot j costs N_ij = Σ_g (z_ig − a_g μ_jg − b_g)² / (2σ_g²) nats. `adapted(marginals:)` is the M
+/// step of EM: with the posterior P(s_i = j) from the forward–backward as weights, a, b and σ² are the weighted
+/// least-squares line of z on μ and its residual variance. A survivor with no face found has no geometry and
+/// costs 0 in every slot.
+public struct LipGeometryCue: Sendable, Equatable {
+    /// G: components per geometry vector.
+    public let dimension: Int
+    /// n × G expected (standardised) geometry of every slot.
+    public let expected: [Float]
+    /// Standardised geometry of each of the k survivors (nil: no face found).
+    public let observed: [[Float]?]
+    /// a_g.
+    public var scale: [Double]
+    /// b_g.
+    public var offset: [Double]
+    /// σ_g².
+    public var variance: [Double]
+
+    /// Smallest σ² the adaptation may reach (standardised units): keeps one clip's fit from becoming certain.
+    public static let varianceFloor = 0.05
+
+    /// The cue from raw survivor geometry (`observed[i]` nil or G values) and the model's `expected` geometry of
+    /// `slotCount` slots; the observed geometry is standardised over the survivors that have one. Starts at a = 1,
+    /// b = 0 and σ² = `initialVariance`.
+    public init(observed raw: [[Float]?], expected: [Float], slotCount n: Int, dimension g: Int,
+                initialVariance: Double = 1) throws(AlignmentError) {
+        guard g > 0, expected.count == n * g else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots of \(g)") }
+        guard raw.allSatisfy({ $0 == nil || $0?.count == g }) else { throw .shapeMismatch("a survivor's geometry is not \(g) values") }
+        guard expected.allSatisfy(\.isFinite), raw.allSatisfy({ $0?.allSatisfy(\.isFinite) ?? true }) else {
+            throw .nonFiniteValue("lip geometry")
+        }
+        guard initialVariance.isFinite, initialVariance > 0 else { throw .invalidSetting("initial variance \(initialVariance)") }
+        dimension = g
+        self.expected = expected
+        observed = Self.standardised(raw, dimension: g)
+        scale = [Double](repeating: 1, count: g)
+        offset = [Double](repeating: 0, count: g)
+        variance = [Double](repeating: initialVariance, count: g)
+    }
+
+    /// Every component of the geometry vectors present in `raw` shifted to mean 0 and scaled to variance 1 over
+    /// them (a component with no spread becomes 0); nil entries stay nil.
+    public static func standardised(_ raw: [[Float]?], dimension g: Int) -> [[Float]?] {
+        let present = raw.compactMap { $0 }.filter { $0.count == g }
+        var mean = [Double](repeating: 0, count: g), sd = [Double](repeating: 1, count: g)
+        if !present.isEmpty {
+            for c in 0..<g {
+                let m = present.reduce(0.0) { $0 + Double($1[c]) } / Double(present.count)
+                let v = present.reduce(0.0) { $0 + (Double($1[c]) - m) * (Double($1[c]) - m) } / Double(present.count)
+                mean[c] = m
+                sd[c] = v > 1e-12 ? v.squareRoot() : 0
+            }
+        }
+        return raw.map { r in
+            guard let r, r.count == g else { return nil }
+            return (0..<g).map { c in sd[c] > 0 ? Float((Double(r[c]) - mean[c]) / sd[c]) : 0 }
+        }
+    }
+
+    /// Survivors with a geometry.
+    public var presentCount: Int { observed.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
+    /// N (k × n, nats) under the current adaptation.
+    public func costs(slotCount n: Int) throws(AlignmentError) -> DistanceMatrix {
+        let k = observed.count, g = dimension
+        guard expected.count == n * g else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots") }
+        var out = [Float](repeating: 0, count: k * n)
+        let inv = variance.map { 1 / (2 * $0) }
+        for (i, z) in observed.enumerated() {
+            guard let z else { continue }
+            for j in 0..<n {
+                var s = 0.0
+                for c in 0..<g {
+                    let r = Double(z[c]) - scale[c] * Double(expected[j * g + c]) - offset[c]
+                    s += r * r * inv[c]
+                }
+                out[i * n + j] = Float(s)
+            }
+        }
+        return try DistanceMatrix(rows: k, columns: n, values: out)
+    }
+
+    /// The M step: a, b and σ² re-estimated from the posterior marginals (k rows of n probabilities). a is kept in
+    /// [0, 3] (the mouth opens when the audio says it opens) and σ² at or above `varianceFloor`.
+    public func adapted(marginals p: [[Double]]) throws(AlignmentError) -> LipGeometryCue {
+        let g = dimension, n = expected.count / max(dimension, 1)
+        guard p.count == observed.count, p.allSatisfy({ $0.count == n }) else {
+            throw .shapeMismatch("\(p.count) marginal rows for \(observed.count) survivors")
+        }
+        var next = self
+        for c in 0..<g {
+            // Weighted sums over (i, j) with weight p_ij: Σw, Σwμ, Σwμ², Σwz, Σwzμ, Σwz².
+            var sw = 0.0, sm = 0.0, smm = 0.0, sz = 0.0, szm = 0.0, szz = 0.0
+            for (i, z) in observed.enumerated() {
+                guard let z else { continue }
+                let zi = Double(z[c])
+                var em = 0.0, emm = 0.0, w = 0.0
+                for j in 0..<n where p[i][j] > 0 {
+                    let mu = Double(expected[j * g + c])
+                    w += p[i][j]; em += p[i][j] * mu; emm += p[i][j] * mu * mu
+                }
+                sw += w; sm += em; smm += emm; sz += w * zi; szm += zi * em; szz += w * zi * zi
+            }
+            guard sw > 0 else { continue }
+            let varMu = smm / sw - (sm / sw) * (sm / sw)
+            var a = varMu > 1e-9 ? (szm / sw - (sz / sw) * (sm / sw)) / varMu : 0
+            a = min(max(a, 0), 3)
+            let b = (sz - a * sm) / sw
+            // Σw (z − aμ − b)² expanded.
+            let rss = szz - 2 * a * szm - 2 * b * sz + a * a * smm + 2 * a * b * sm + b * b * sw
+            next.scale[c] = a
+            next.offset[c] = b
+            next.variance[c] = max(Self.varianceFloor, rss / sw)
+        }
+        return next
+    }
+}

@@ -1,0 +1,34 @@
+// Shim for pocketsphinx 5prealpha (Debian 12 package 0.8+5prealpha+1-15, sphinxbase 5prealpha): the C API of the
+// 0.8 line (cmd_ln_t configuration, ps_decoder_t, ps_seg_t iteration), not the 5.0 API (ps_config_t).
+// cmd_ln_init is variadic, which Swift cannot call (platform-notes.md): the static inline functions build the
+// configurations the project uses.
+#ifndef DROPFILL_CPOCKETSPHINX_SHIM_H
+#define DROPFILL_CPOCKETSPHINX_SHIM_H
+
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include <sphinxbase/cmd_ln.h>
+
+/// Silences pocketsphinx's and sphinxbase's log (it writes its whole configuration to stderr otherwise).
+static inline void dropfill_ps_quiet(void) { err_set_logfp(NULL); }
+
+/// Configuration for phone decoding (allphone search) with the acoustic model folder `hmm` and the phonetic
+/// language model `allphone` (an ARPA or binary n-gram over phones). `ci` non-zero decodes context-independent
+/// phones (about 100 times faster than triphones and as good for visemes). `beam` and `pbeam` are the search
+/// beams as decimal strings ("1e-20"), `lw` the language weight ("2.0"). NULL when an option is rejected.
+static inline cmd_ln_t *dropfill_ps_allphone_config(const char *hmm, const char *allphone, int ci,
+                                                     const char *beam, const char *pbeam, const char *lw) {
+    return cmd_ln_init(NULL, ps_args(), TRUE,
+                       "-hmm", hmm,
+                       "-allphone", allphone,
+                       "-allphone_ci", ci ? "yes" : "no",
+                       "-backtrace", "no",
+                       "-beam", beam,
+                       "-pbeam", pbeam,
+                       "-lw", lw,
+                       "-samprate", "16000",
+                       "-logfn", "/dev/null",
+                       NULL);
+}
+
+#endif

@@ -1,0 +1,143 @@
+import CPocketSphinx
+import Foundation
+import Tensor
+
+/// Phone decoding with timings: pocketsphinx's allphone search (a phone loop weighted by the en-us phonetic
+/// trigram model `en-us-phone.lm.bin`) with Debian's en-us acoustic model, on 16 kHz mono audio.
+///
+/// The model was trained on hundreds of hours of English speech by many speakers, so the phones it reports do
+/// not depend on who speaks — the speaker-independent audio cue the lip-geometry model maps to mouth shapes. Long
+/// audio is cut at its quietest 10 ms near every `chunkSeconds` and the pieces are decoded on all cores, one
+/// decoder each (a decoder is not thread-safe).
+public struct PhoneRecognizer: Sendable {
+    /// Debian's `pocketsphinx-en-us` folder.
+    public static let debianModelDirectory = "/usr/share/pocketsphinx/model/en-us"
+    /// What installs the model.
+    public static let setupStep = "run scripts/setup.sh, which installs Debian's pocketsphinx-en-us"
+
+    /// The folder holding the acoustic model `en-us/` and the phonetic language model `en-us-phone.lm.bin`.
+    public var modelDirectory: String
+    /// Context-independent phones: about 100× faster than triphones here and as good for mouth-shape classes.
+    public var contextIndependent: Bool
+    /// Search beam (and phone beam), as pocketsphinx's relative beam width.
+    public var beam: Double
+    /// Language weight of the phonetic language model.
+    public var languageWeight: Double
+    /// Audio is decoded in pieces of about this many seconds, in parallel.
+    public var chunkSeconds: Double
+
+    public init(modelDirectory: String = debianModelDirectory, contextIndependent: Bool = true, beam: Double = 1e-20,
+                languageWeight: Double = 2, chunkSeconds: Double = 12) {
+        self.modelDirectory = modelDirectory
+        self.contextIndependent = contextIndependent
+        self.beam = beam
+        self.languageWeight = languageWeight
+        self.chunkSeconds = chunkSeconds
+    }
+
+    /// The acoustic model folder.
+    public var acousticModel: String { (modelDirectory as NSString).appendingPathComponent("en-us") }
+    /// The phonetic language model.
+    public var phoneLanguageModel: String { (modelDirectory as NSString).appendingPathComponent("en-us-phone.lm.bin") }
+
+    /// Throws `modelMissing` (naming the set-up step) when a model file is not installed.
+    public func checkModel() throws(PhoneticsError) {
+        let fm = FileManager.default
+        for path in [(acousticModel as NSString).appendingPathComponent("mdef"), phoneLanguageModel]
+        where !fm.fileExists(atPath: path) {
+            throw .modelMissing(path: path, setup: Self.setupStep)
+        }
+    }
+
+    /// Whether the model is installed.
+    public var isAvailable: Bool { (try? checkModel()) != nil }
+
+    // MARK: - Decoding
+
+    /// The phones of `samples` (16 kHz mono, [−1, 1]) in time order, consecutive and non-overlapping.
+    public func decode(samples: [Float], sampleRate: Int = 16_000) throws(PhoneticsError) -> [PhoneSegment] {
+        guard sampleRate == 16_000 else { throw .invalidAudio("\(sampleRate) Hz; the en-us model wants 16000 Hz") }
+        guard samples.allSatisfy(\.isFinite) else { throw .invalidAudio("a sample is NaN or infinite") }
+        guard beam.isFinite, beam > 0, beam < 1, languageWeight.isFinite, languageWeight > 0,
+              chunkSeconds.isFinite, chunkSeconds >= 1 else {
+            throw .invalidSetting("beam \(beam), language weight \(languageWeight), chunk \(chunkSeconds) s")
+        }
+        try checkModel()
+        guard samples.count >= sampleRate / 10 else { return [] }
+        let pcm = samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
+        let cuts = Self.cutPoints(pcm, sampleRate: sampleRate, chunk: Int(chunkSeconds * Double(sampleRate)))
+        let pieces = (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
+        let results = UnsafeResults<[PhoneSegment]>(count: pieces.count)
+        Parallel.forEach(pieces.count, cost: 1 << 20) { range in
+            for p in range { results.set(p, Result { try decodePiece(pcm, range: pieces[p], sampleRate: sampleRate) }) }
+        }
+        do {
+            return try results.values().flatMap { $0 }
+        } catch let error as PhoneticsError {
+            throw error
+        } catch {
+            throw .decoderFailed("\(error)")
+        }
+    }
+
+    /// Decodes `pcm[range]` with a decoder of its own; times are relative to the start of `pcm`.
+    func decodePiece(_ pcm: [Int16], range: Range<Int>, sampleRate: Int) throws(PhoneticsError) -> [PhoneSegment] {
+        dropfill_ps_quiet()
+        let format = { (x: Double) in String(format: "%g", x) }
+        guard let config = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
+                                                       format(beam), format(beam), format(languageWeight)) else {
+            throw .decoderFailed("pocketsphinx rejected the allphone configuration")
+        }
+        defer { cmd_ln_free_r(config) }
+        guard let ps = ps_init(config) else {
+            throw .decoderFailed("ps_init failed for \(acousticModel) with \(phoneLanguageModel)")
+        }
+        defer { ps_free(ps) }
+        guard ps_start_utt(ps) >= 0 else { throw .decoderFailed("ps_start_utt") }
+        let processed = pcm[range].withUnsafeBufferPointer { buf in
+            ps_process_raw(ps, buf.baseAddress, buf.count, 0, 1)
+        }
+        guard processed >= 0 else { throw .decoderFailed("ps_process_raw") }
+        guard ps_end_utt(ps) >= 0 else { throw .decoderFailed("ps_end_utt") }
+        // Frame times: pocketsphinx's default frame rate is 100 frames per second (`-frate`).
+        let frameRate = Double(cmd_ln_int_r(config, "-frate"))
+        guard frameRate > 0 else { throw .decoderFailed("frame rate \(frameRate)") }
+        let offset = Double(range.lowerBound) / Double(sampleRate)
+        let length = Double(range.count) / Double(sampleRate)
+        var out: [PhoneSegment] = []
+        var seg = ps_seg_iter(ps)
+        while let s = seg {
+            var sf: Int32 = 0, ef: Int32 = 0
+            ps_seg_frames(s, &sf, &ef)
+            if let word = ps_seg_word(s) {
+                let start = Double(sf) / frameRate, end = min(length, Double(ef + 1) / frameRate)
+                if end > start { out.append(PhoneSegment(phone: String(cString: word), start: offset + start, end: offset + end)) }
+            }
+            seg = ps_seg_next(s)
+        }
+        return out
+    }
+
+    /// Sample indices that cut `pcm` into pieces of about `chunk` samples: each cut at the quietest 10 ms window
+    /// in the last quarter of its piece (so no phone is split where one can help it). Starts with 0, ends with
+    /// `pcm.count`.
+    static func cutPoints(_ pcm: [Int16], sampleRate: Int, chunk: Int) -> [Int] {
+        var cuts = [0]
+        let window = sampleRate / 100
+        while pcm.count - cuts[cuts.count - 1] > chunk + chunk / 2 {
+            let start = cuts[cuts.count - 1]
+            let lo = start + chunk * 3 / 4, hi = start + chunk
+            var best = hi, bestEnergy = Int64.max
+            var w = lo
+            while w + window <= hi {
+                var e: Int64 = 0
+                for t in w..<(w + window) { let x = Int64(pcm[t]); e += x * x }
+                if e < bestEnergy { bestEnergy = e; best = w + window / 2 }
+                w += window
+            }
+            cuts.append(best)
+        }
+        cuts.append(pcm.count)
+        return cuts
+    }
+}

@@ -1,0 +1,68 @@
+import Alignment
+import Corpus
+import Foundation
+import Media
+import Phonetics
+import Pipeline
+
+extension BenchAlignCommand {
+    /// The LibriVox readings of Debian's pocketsphinx-testdata, read in turn until `seconds` of speech (phone decoding
+    /// takes longer on speech than on noise, so its time is measured on speech); nil when none is installed.
+    static func speech(seconds: Double) -> [Float]? {
+        let folder = "/usr/share/pocketsphinx/test/data/librivox"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".wav") }).sorted(),
+              !names.isEmpty else { return nil }
+        let tracks = names.compactMap { try? AudioDecoder.decode(path: (folder as NSString).appendingPathComponent($0)).samples }
+        guard !tracks.isEmpty else { return nil }
+        let want = Int(seconds * 16_000)
+        var out: [Float] = []
+        out.reserveCapacity(want)
+        while out.count < want { for t in tracks where out.count < want { out += t.prefix(want - out.count) } }
+        return out
+    }
+
+    /// The fused aligner's stages (`posterior-lips`): phones, slot cues and the lip-geometry model, landmarks of the
+    /// survivors, the fused posterior with EM; `frames` are the survivors (256² RGB), `d` Ali-Net's distances,
+    /// `cue` the thumbnail changes.
+    func lipsStages(frames: [[UInt8]], slots n: Int, distances d: DistanceMatrix, change cue: [Float], aliNet: AliNetModel,
+                    time: (() throws -> Void) throws -> Double) throws -> [Row] {
+        var rows: [Row] = []
+        guard let audio = Self.speech(seconds: seconds) else {
+            FileHandle.standardError.write(Data(("bench align: pocketsphinx-testdata is not installed; the phone stages are skipped" + "\n").utf8))
+            return rows
+        }
+        let recognizer = PhoneRecognizer()
+        guard recognizer.isAvailable else {
+            FileHandle.standardError.write(Data(("bench align: pocketsphinx-en-us is not installed; the phone stages are skipped" + "\n").utf8))
+            return rows
+        }
+        let lips = ModelLocator.forProcess(alignerModel: model).lipsModelPath().flatMap { try? LipGeometryModel.load(path: $0) } ?? LipGeometryModel()
+        let calibration = LipsCalibration.stored(in: lips) ?? LipsCalibration()
+        var phones: [PhoneSegment] = []
+        rows.append(Row(stage: "phones (pocketsphinx, \(Int(seconds)) s of speech)", seconds: try time {
+            phones = try recognizer.decode(samples: audio)
+        }))
+        var expected: [Float] = []
+        rows.append(Row(stage: "slot cues + lip model (\(n))", seconds: try time {
+            expected = try lips.predict(try SlotAudioCues.make(samples: audio, fps: fps, slotCount: n, phones: phones))
+        }))
+        let videoFrames = try frames.map { try VideoFrame(width: 256, height: 256, rgb: $0) }
+        var observed: [[Float]?] = []
+        if let source = LipGeometrySource.dlib() {
+            rows.append(Row(stage: "landmarks + lip geometry (\(frames.count))", seconds: try time {
+                observed = source.measure(videoFrames)
+            }))
+        } else {
+            FileHandle.standardError.write(Data(("bench align: dlib's shape predictor is not installed; the landmark stage is skipped" + "\n").utf8))
+        }
+        // Noise frames hold no face: the bench times the posterior on a stand-in geometry of the real size.
+        let stand = (0..<frames.count).map { i in (0..<lips.configuration.outputs).map { Float(sin(Double(i * 7 + $0))) } }
+        let geometry = observed.compactMap { $0 }.count >= 3 ? observed : stand
+        let cueModel = try LipGeometryCue(observed: geometry, expected: expected, slotCount: n, dimension: lips.configuration.outputs)
+        let estimator = calibration.estimator(aliNet: aliNet.calibration, geometry: cueModel, name: "posterior-lips")
+        rows.append(Row(stage: "fused posterior + EM (\(estimator.iterations) iterations)", seconds: try time {
+            _ = try estimator.estimate(AlignmentInput(distances: d, visualChange: cue))
+        }))
+        return rows
+    }
+}

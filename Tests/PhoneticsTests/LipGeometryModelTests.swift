@@ -1,0 +1,98 @@
+import Foundation
+@testable import Phonetics
+import Tensor
+import Testing
+
+@Suite("Audio → lip geometry model")
+struct LipGeometryModelTests {
+    static func tiny() throws -> (LipGeometryModel, Tensor, Tensor) {
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1, hidden: 5, outputs: 4), seed: 3)
+        var g = SeededGenerator(seed: 4)
+        let rows = 6, w = model.configuration.inputWidth
+        let x = (0..<(rows * w)).map { _ in Float.random(in: -1...1, using: &g) }
+        let y = (0..<(rows * 4)).map { _ in Float.random(in: -1...1, using: &g) }
+        return (model, try Tensor(shape: [rows, w], scalars: x), try Tensor(shape: [rows, 4], scalars: y))
+    }
+
+    @Test("Tape gradients of the loss agree with central finite differences for every parameter tensor")
+    func gradientCheck() throws {
+        let (model, x, y) = try Self.tiny()
+        let tape = Tape()
+        tape.backward(try model.loss(inputs: x, targets: y, tape: tape))
+        func lossValue() throws -> Double {
+            let t = Tape()
+            return Double(try model.loss(inputs: x, targets: y, tape: t).value.scalar)
+        }
+        let h: Float = 1e-2
+        var checked = 0
+        for p in model.parameters {
+            let count = p.value.count
+            for flat in stride(from: 0, to: count, by: max(1, count / 12)) {
+                let original = p.value[flat: flat]
+                var v = p.value.scalars
+                v[flat] = original + h
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let plus = try lossValue()
+                v[flat] = original - h
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let minus = try lossValue()
+                v[flat] = original
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let numeric = (plus - minus) / Double(2 * h)
+                let analytic = Double(p.grad[flat: flat])
+                #expect(abs(numeric - analytic) <= 2e-3 + 0.03 * abs(numeric), "\(p.name)[\(flat)]: \(analytic) vs \(numeric)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 20)
+    }
+
+    @Test("Inputs: viseme rows of the context slots (silence past the ends), then the spectral features")
+    func inputLayout() throws {
+        let n = 3, v = Viseme.allCases.count, s = SlotAudioCues.spectralWidth
+        var visemes = [Float](repeating: 0, count: n * v)
+        for j in 0..<n { visemes[j * v + Viseme.open.rawValue + j] = 1 }
+        let spectral = (0..<(n * s)).map { Float($0) }
+        let cues = try SlotAudioCues(slotCount: n, visemes: visemes, spectral: spectral, phones: [])
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1))
+        let x = model.inputs(cues)
+        let w = model.configuration.inputWidth
+        #expect(x.count == n * w)
+        #expect(x[Viseme.silence.rawValue] == 1)
+        #expect(x[v + Viseme.open.rawValue] == 1)
+        #expect(x[2 * v + Viseme.open.rawValue + 1] == 1)
+        #expect(x[3 * v] == 0 && x[3 * v + s - 1] == Float(s - 1))
+        let out = try model.predict(cues)
+        #expect(out.count == n * 4 && out.allSatisfy(\.isFinite))
+    }
+
+    @Test("Save and load give the same predictions; another file is refused")
+    func roundTrip() throws {
+        let (model, x, _) = try Self.tiny()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lips-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        model.metadata["lips.note"] = "test"
+        try model.save(to: path)
+        let loaded = try LipGeometryModel.load(path: path)
+        #expect(loaded.configuration == model.configuration)
+        #expect(loaded.metadata["lips.note"] == "test")
+        let a = try model.output(try model.hidden(x).tanh()).scalars
+        let b = try loaded.output(try loaded.hidden(x).tanh()).scalars
+        #expect(a == b)
+        try SafeTensors.write(tensors: ["x": Tensor(zeros: [1])], to: path)
+        #expect(throws: PhoneticsError.self) { _ = try LipGeometryModel.load(path: path) }
+    }
+
+    @Test("A few steps of training lower the loss of a tiny learnable map")
+    func trainingLowersLoss() throws {
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 0, hidden: 8, outputs: 4), seed: 1)
+        let w = model.configuration.inputWidth, rows = 64
+        var g = SeededGenerator(seed: 2)
+        let x = (0..<(rows * w)).map { _ in Float.random(in: -1...1, using: &g) }
+        let y = (0..<rows).flatMap { r in (0..<4).map { c in 0.5 * x[r * w + c] } }
+        let losses = try model.train(inputs: x, targets: y, steps: 60, batch: 32, learningRate: 1e-2)
+        #expect(losses.count == 60)
+        let first = losses.prefix(5).reduce(0, +), last = losses.suffix(5).reduce(0, +)
+        #expect(last < first)
+    }
+}
