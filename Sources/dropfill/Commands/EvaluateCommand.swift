@@ -156,8 +156,11 @@ struct EvaluateCommand: ParsableCommand {
                 convention: MetricConvention(color: convention.color, roundTo8Bit: !noRounding),
                 positions: positions == .truth ? "truth"
                     : (clipAligner.map(AlignerNames.label(of:)) ?? aligner.name) + (alignerModel.map { " @" + $0 } ?? ""))
-            let key = StateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
-                               modelFiles: modelFingerprints(restorers: restorers.map(\.name)), mouth: mouth ? true : nil)
+            let fingerprints = EvaluationStateKey.modelFingerprints(
+                locator: .forProcess(alignerModel: alignerModel, models: models), restorers: restorers.map(\.name),
+                aligner: positions == .auto ? aligner.name : nil)
+            let key = EvaluationStateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
+                                         modelFiles: fingerprints, mouth: mouth ? true : nil)
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
                 ?? Self.defaultStateRoot.appendingPathComponent(key.hash)
             let store = EvaluationStore(directory: folder.standardizedFileURL, shard: try shard.map { try EvaluationStore.Shard(parsing: $0) })
@@ -202,50 +205,6 @@ struct EvaluateCommand: ParsableCommand {
     /// The settings stored in a state folder.
     static func storedSettings(_ folder: URL) throws -> EvaluationSettings {
         let data = try Data(contentsOf: folder.appendingPathComponent("settings.json"))
-        return try JSONDecoder().decode(StateKey.self, from: data).settings
-    }
-}
-
-/// Everything that makes two evaluation runs comparable; its hash names the default state folder.
-struct StateKey: Codable, Equatable {
-    var settings: EvaluationSettings
-    var corpus: String
-    var methods: [String]
-    /// Fingerprints of the model files the methods and the aligner read: results of a retrained model never mix
-    /// with the old ones in one state folder.
-    var modelFiles: [String: String]?
-    /// True with --mouth (absent otherwise, so runs without it keep their state folders).
-    var mouth: Bool? = nil
-
-    /// FNV-1a of the JSON form, as 16 hex digits.
-    var hash: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Self.fnv1a((try? encoder.encode(self)) ?? Data())
-    }
-
-    /// FNV-1a of `bytes`, as hex digits.
-    static func fnv1a(_ bytes: Data) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
-    }
-}
-
-extension EvaluateCommand {
-    /// Name → fingerprint of every model file this run reads (learned restorers, and the Ali-Net model when positions
-    /// are estimated by an Ali-Net aligner).
-    func modelFingerprints(restorers: [String]) -> [String: String] {
-        let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
-        var out: [String: String] = [:]
-        for name in restorers where RestorerCatalog.learned.contains(name) {
-            if let path = try? locator.restorationModelPath(for: name),
-               let data = FileManager.default.contents(atPath: path) { out[name] = StateKey.fnv1a(data) }
-        }
-        if positions == .auto, AlignerCatalog.withModel.contains(aligner.name),
-           let path = locator.alignerModelPath(), let data = FileManager.default.contents(atPath: path) {
-            out["aligner"] = StateKey.fnv1a(data)
-        }
-        return out
+        return try JSONDecoder().decode(EvaluationStateKey.self, from: data).settings
     }
 }
