@@ -3,9 +3,11 @@ import Pipeline
 /// What an `--aligner` name stands for, in the words outputs use: `aligner` is the Ali-Net retrieval the model
 /// file records as best, so messages name that estimator instead of repeating "aligner".
 enum AlignerNames {
-    /// The estimator behind `aligner` (e.g. "posterior-visual"), or its own name for every other aligner.
+    /// The estimator behind `aligner` (e.g. "posterior-visual" or "posterior-lips"), or its own name for every other aligner.
     static func estimator(of a: any ClipAligner) -> String {
         if let ali = a as? AliNetClipAligner { return ali.retrieval.rawValue }
+        // `aligner` resolves to the fused aligner when the lip-geometry model's calibration chose it.
+        if a is LipsClipAligner, a.name == "aligner" { return "posterior-lips" }
         return a.name
     }
 
