@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InspectorTests", dependencies: ["Restoration", "Metrics", "Media", "Alignment", "Inspector", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
-        .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "DropfillTestSupport"]),
+        .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "Tensor", "DropfillTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -3,6 +3,7 @@
 #ifndef DROPFILL_CFFMPEG_SHIM_H
 #define DROPFILL_CFFMPEG_SHIM_H
 
+#include <string.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
@@ -49,21 +50,49 @@ static inline int dropfill_sws_scale_frame(struct SwsContext *c, const AVFrame *
     int strides[4] = { dst_stride, 0, 0, 0 };
     return sws_scale(c, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dsts, strides);
 }
-/// sws_scale from one packed buffer (e.g. RGB24) into one packed buffer.
-static inline int dropfill_sws_scale_packed(struct SwsContext *c, const uint8_t *src, int src_stride, int src_h,
-                                            uint8_t *dst, int dst_stride) {
-    const uint8_t *srcs[4] = { src, NULL, NULL, NULL };
-    int sstr[4] = { src_stride, 0, 0, 0 };
-    uint8_t *dsts[4] = { dst, NULL, NULL, NULL };
-    int dstr[4] = { dst_stride, 0, 0, 0 };
-    return sws_scale(c, srcs, sstr, 0, src_h, dsts, dstr);
+/// A copy of a packed image (`h` rows of `stride` bytes) with every row 64-byte aligned and zeroed padding after
+/// each row and after the image, as swscale's SIMD paths expect of their input: they read up to 16 bytes past a
+/// row's end and past the buffer's end (valgrind shows it for RGB24 at 197 pixels wide), so an unpadded buffer made
+/// the result depend on whatever memory followed it — outputs differed in the last pixels from one process to the
+/// next. Free it with av_free; *padded_stride receives its stride; NULL when out of memory.
+static inline uint8_t *dropfill_padded_copy(const uint8_t *src, int stride, int h, int *padded_stride) {
+    int ps = FFALIGN(stride, 64) + 64;
+    uint8_t *p = av_mallocz((size_t)ps * (size_t)(h + 1));
+    if (p == NULL) return NULL;
+    for (int y = 0; y < h; y++) memcpy(p + (size_t)y * ps, src + (size_t)y * stride, (size_t)stride);
+    *padded_stride = ps;
+    return p;
 }
-/// sws_scale from one packed buffer into an allocated frame (e.g. YUV420P for the encoder).
+/// sws_scale from one packed buffer (e.g. RGB24) into one packed buffer of `dst_h` rows, through padded copies of
+/// both (see dropfill_padded_copy), so the result depends only on the source pixels.
+static inline int dropfill_sws_scale_packed(struct SwsContext *c, const uint8_t *src, int src_stride, int src_h,
+                                            uint8_t *dst, int dst_stride, int dst_h) {
+    int ps = 0, pd = FFALIGN(dst_stride, 64) + 64;
+    uint8_t *s = dropfill_padded_copy(src, src_stride, src_h, &ps);
+    uint8_t *d = av_mallocz((size_t)pd * (size_t)(dst_h + 1));
+    if (s == NULL || d == NULL) { av_free(s); av_free(d); return AVERROR(ENOMEM); }
+    const uint8_t *srcs[4] = { s, NULL, NULL, NULL };
+    int sstr[4] = { ps, 0, 0, 0 };
+    uint8_t *dsts[4] = { d, NULL, NULL, NULL };
+    int dstr[4] = { pd, 0, 0, 0 };
+    int r = sws_scale(c, srcs, sstr, 0, src_h, dsts, dstr);
+    if (r >= 0) for (int y = 0; y < dst_h; y++) memcpy(dst + (size_t)y * dst_stride, d + (size_t)y * pd, (size_t)dst_stride);
+    av_free(s);
+    av_free(d);
+    return r;
+}
+/// sws_scale from one packed buffer into an allocated frame (e.g. YUV420P for the encoder), through a padded copy
+/// of the source (see dropfill_padded_copy).
 static inline int dropfill_sws_scale_to_frame(struct SwsContext *c, const uint8_t *src, int src_stride, int src_h,
                                               AVFrame *dst) {
-    const uint8_t *srcs[4] = { src, NULL, NULL, NULL };
-    int sstr[4] = { src_stride, 0, 0, 0 };
-    return sws_scale(c, srcs, sstr, 0, src_h, dst->data, dst->linesize);
+    int ps = 0;
+    uint8_t *s = dropfill_padded_copy(src, src_stride, src_h, &ps);
+    if (s == NULL) return AVERROR(ENOMEM);
+    const uint8_t *srcs[4] = { s, NULL, NULL, NULL };
+    int sstr[4] = { ps, 0, 0, 0 };
+    int r = sws_scale(c, srcs, sstr, 0, src_h, dst->data, dst->linesize);
+    av_free(s);
+    return r;
 }
 /// swr_convert of a decoded frame (or a flush when frame is NULL) into packed Float32 output.
 static inline int dropfill_swr_convert_frame(struct SwrContext *s, const AVFrame *in, float *out, int out_capacity) {

@@ -24,7 +24,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .truthMismatch(s): "truth file does not match its video: \(s)"
         case let .notFound(p): "no such file or folder: \(p)"
         case let .invalidManifest(p, r): "invalid manifest \(p): \(r)"
-        case let .io(p, r): "cannot access \(p): \(r)"
+        case let .io(p, r): "\(p): \(r)"
         case let .media(e): e.description
         }
     }

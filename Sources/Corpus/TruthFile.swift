@@ -123,15 +123,19 @@ public struct TruthFile: Codable, Sendable, Equatable {
         }
     }
 
-    /// Checks the file against a video that has `frameCount` frames of `width × height`.
-    public func validate(frameCount: Int, width videoWidth: Int? = nil, height videoHeight: Int? = nil) throws(CorpusError) {
+    /// Checks the file against a video that has `frameCount` frames of `width × height`; a mismatch names `file`
+    /// (the truth file's path) when given.
+    public func validate(frameCount: Int, width videoWidth: Int? = nil, height videoHeight: Int? = nil,
+                         file: String? = nil) throws(CorpusError) {
         try validate()
-        guard frameCount == positions.count else {
-            throw .truthMismatch("the video has \(frameCount) frames but the truth file lists \(positions.count) surviving frames")
+        var why: String?
+        if frameCount != positions.count {
+            why = "the video has \(frameCount) frames but the truth file lists \(positions.count) surviving frames"
+        } else if let videoWidth, let videoHeight, videoWidth != width || videoHeight != height {
+            why = "the video is \(videoWidth)×\(videoHeight) but the truth file says \(width)×\(height)"
         }
-        if let videoWidth, let videoHeight, videoWidth != width || videoHeight != height {
-            throw .truthMismatch("the video is \(videoWidth)×\(videoHeight) but the truth file says \(width)×\(height)")
-        }
+        guard let why else { return }
+        throw file.map { .io(path: $0, reason: "does not match its video: " + why) } ?? .truthMismatch(why)
     }
 
     /// Checks the file against the video at `path` (decodes it to count the frames exactly).
@@ -165,7 +169,10 @@ public struct TruthFile: Codable, Sendable, Equatable {
         } catch {
             throw .io(path: path, reason: "not a truth file")
         }
-        try truth.validate()
+        do { try truth.validate() } catch {
+            guard case let .truthMismatch(why) = error else { throw error }
+            throw .io(path: path, reason: "not a valid truth file: " + why)
+        }
         return truth
     }
 

@@ -59,7 +59,7 @@ public struct EvaluationStore: Sendable {
         } catch let error as CorpusError {
             throw error
         } catch {
-            throw .io(path: directory.path, reason: ErrorText.oneLine(error))
+            throw .io(path: directory.path, reason: ErrorText.reason(error))
         }
     }
 
@@ -82,7 +82,7 @@ public struct EvaluationStore: Sendable {
             try handle.write(contentsOf: line)
             try handle.synchronize()
         } catch {
-            throw .io(path: resultsURL.path, reason: ErrorText.oneLine(error))
+            throw .io(path: resultsURL.path, reason: ErrorText.reason(error))
         }
     }
 
@@ -108,7 +108,7 @@ public struct EvaluationStore: Sendable {
     static func read(_ url: URL) throws(CorpusError) -> [ClipResult] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw .io(path: url.path, reason: ErrorText.oneLine(error)) }
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw .io(path: url.path, reason: ErrorText.reason(error)) }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         var out: [ClipResult] = []
         for (i, line) in lines.enumerated() {

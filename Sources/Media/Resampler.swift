@@ -13,12 +13,13 @@ public enum Resampler {
         else { throw .invalidArgument("cannot resize \(frame.width)×\(frame.height) to \(width)×\(height)") }
         defer { sws_freeContext(ctx) }
         var out = [UInt8](repeating: 0, count: width * height * 3)
-        frame.rgb.withUnsafeBufferPointer { src in
+        let status = frame.rgb.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                _ = dropfill_sws_scale_packed(ctx, src.baseAddress, Int32(frame.width * 3), Int32(frame.height),
-                                              dst.baseAddress, Int32(width * 3))
+                dropfill_sws_scale_packed(ctx, src.baseAddress, Int32(frame.width * 3), Int32(frame.height),
+                                          dst.baseAddress, Int32(width * 3), Int32(height))
             }
         }
+        guard status >= 0 else { throw .invalidArgument("cannot resize \(frame.width)×\(frame.height) to \(width)×\(height) (out of memory)") }
         return try VideoFrame(width: width, height: height, rgb: out, timestamp: frame.timestamp, index: frame.index)
     }
 }

@@ -224,9 +224,10 @@ public final class VideoEncoder {
         let pts = Int64(slot ?? Int(nextPTS))
         guard pts >= nextPTS else { throw .invalidArgument("slot \(pts) does not follow slot \(nextPTS - 1)") }
         try check(av_frame_make_writable(f)) { fail($0) }
-        rgbFrame.rgb.withUnsafeBufferPointer { src in
-            _ = dropfill_sws_scale_to_frame(scaler, src.baseAddress, Int32(width * 3), Int32(height), f)
+        let converted = rgbFrame.rgb.withUnsafeBufferPointer { src in
+            dropfill_sws_scale_to_frame(scaler, src.baseAddress, Int32(width * 3), Int32(height), f)
         }
+        try check(converted) { fail($0) }
         f.pointee.pts = pts
         nextPTS = pts + 1
         try check(avcodec_send_frame(cc, f)) { fail($0) }

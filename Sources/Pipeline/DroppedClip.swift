@@ -131,7 +131,7 @@ public final class DroppedClip: @unchecked Sendable {
         guard !timestamps.isEmpty else { throw MediaError.noVideoStream(path) }
         let hasTimestamps = stamped == timestamps.count && zip(timestamps.dropFirst(), timestamps).allSatisfy { $0 > $1 }
         if let truth {
-            try truth.validate(frameCount: timestamps.count, width: stream.width, height: stream.height)
+            try truth.validate(frameCount: timestamps.count, width: stream.width, height: stream.height, file: truthPath)
         }
         progress?("reading the audio")
         let track = try SlotAudio.decodeTrack(path: path)

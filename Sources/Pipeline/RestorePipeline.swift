@@ -118,7 +118,7 @@ public enum RestorePipeline {
                                        inputs: [input])
         if let dir = options.framesDirectory {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw CorpusError.io(path: dir, reason: ErrorText.oneLine(error))
+                throw CorpusError.io(path: dir, reason: ErrorText.reason(error))
             }
         }
         var restoreSeconds = 0.0, restored = 0, written = 0

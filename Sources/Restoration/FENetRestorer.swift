@@ -15,7 +15,7 @@ extension FENet {
     public static func load(path: String) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
         let file: SafeTensorsFile
         do { file = try SafeTensors.read(path: path) } catch {
-            throw .invalidModel(path: path, reason: "\(error)")
+            throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
         return try load(file: file, path: path)
     }

@@ -29,9 +29,10 @@ public enum SafeTensors {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw TensorError.io(path: path, reason: "cannot read (\(ErrorText.oneLine(error)))")
+            throw TensorError.io(path: path, reason: ErrorText.reason(error))
         }
-        return try decode(data)
+        // A parse error names the file: the decoder only sees bytes.
+        do { return try decode(data) } catch let error as TensorError { throw TensorError.io(path: path, reason: error.reason) }
     }
 
     /// Parses the bytes of a safetensors file. F64, F16 and BF16 tensors are converted to Float32.

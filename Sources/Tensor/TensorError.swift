@@ -15,6 +15,15 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
     /// A number that must be finite (a hyper-parameter, a loss, a weight) is NaN or infinite.
     case nonFinite(String)
 
+    /// What is wrong, for a message that names the file itself: an `.io` error's reason, else the description.
+    public var reason: String {
+        switch self {
+        case let .io(_, reason): reason
+        case let .invalidModelFile(why): "not a safetensors model file (\(why))"
+        default: description
+        }
+    }
+
     public var description: String {
         switch self {
         case let .shapeMismatch(op, expected, got): "\(op): expected shape \(expected), got \(got)"

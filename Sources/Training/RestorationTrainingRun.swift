@@ -31,6 +31,9 @@ public final class RestorationTrainingRun {
         public var resume: Bool
         /// Fine-tune: start the generator from this model file (the discriminator starts fresh).
         public var fineTuneFrom: String?
+        /// Stop after this step with the checkpoint written there and no model file (the schedule stays that of the
+        /// whole run), to train in parts with `resume`; nil = run to the end.
+        public var stopAfter: Int?
         /// Seed of the person-disjoint split, recorded in the model file.
         public var splitSeed: UInt64
         /// The command line that started the run, recorded in the model file.
@@ -38,7 +41,8 @@ public final class RestorationTrainingRun {
 
         public init(size: Int = 128, noAudio: Bool = false, visualOnly: [String] = ["faces-extra/"], maxFrames: Int? = nil,
                     stepsPerEpoch: Int = 250, logEvery: Int = 25, outputPath: String, checkpointPath: String? = nil,
-                    resume: Bool = false, fineTuneFrom: String? = nil, splitSeed: UInt64 = 0, command: String = "") {
+                    resume: Bool = false, fineTuneFrom: String? = nil, stopAfter: Int? = nil, splitSeed: UInt64 = 0,
+                    command: String = "") {
             self.size = size
             self.noAudio = noAudio
             self.visualOnly = visualOnly
@@ -49,6 +53,7 @@ public final class RestorationTrainingRun {
             self.checkpointPath = checkpointPath ?? outputPath + ".ckpt"
             self.resume = resume
             self.fineTuneFrom = fineTuneFrom
+            self.stopAfter = stopAfter
             self.splitSeed = splitSeed
             self.command = command
         }
@@ -68,7 +73,8 @@ public final class RestorationTrainingRun {
     }
 
     /// Trains on `train` (validating on `validation`, recording `test` as held out) from the fine-tuning start or
-    /// the checkpoint, and writes the generator with its metadata to the output path; returns the last validation.
+    /// the checkpoint, and writes the generator with its metadata to the output path (only the checkpoint when stopped
+    /// early by `stopAfter`); returns the last validation.
     @discardableResult
     public func run(train trainCorpus: [Clip], validation validationCorpus: [Clip], test testCorpus: [Clip],
                     log: (String) -> Void) throws -> Validation {
@@ -90,7 +96,7 @@ public final class RestorationTrainingRun {
             lastValidation = (Double(meta["fenet.validation_psnr_db"] ?? "") ?? 0, Double(meta["fenet.validation_blend_psnr_db"] ?? "") ?? 0)
             trainNames = meta["fenet.train_clips"].map { $0.components(separatedBy: ", ") } ?? trainNames
         }
-        if trainer.step < total {
+        if trainer.step < min(total, options.stopAfter ?? total) {
             log("train-restore: loading \(trainCorpus.count) training clip(s) at \(size)²")
             let trainClips = try RestorationTraining.load(trainCorpus, size: size, visualOnly: options.visualOnly, noAudio: noAudio,
                                                           maxFrames: options.maxFrames, progress: { log("  " + $0) })
@@ -100,7 +106,11 @@ public final class RestorationTrainingRun {
             trainNames = trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }
             valNames = valClips.map(\.name)
             lastValidation = try train(trainClips: trainClips, valClips: valClips, trainNames: trainNames, samplerState: samplerState,
-                                       log: log)
+                                       lastValidation: lastValidation, log: log)
+        }
+        if trainer.step < total {
+            log("train-restore: stopped after step \(trainer.step) of \(total); \(ckpt) holds the run (continue with --resume)")
+            return lastValidation
         }
         let metadata: [String: String] = [
             "fenet.command": options.command,
@@ -127,10 +137,10 @@ public final class RestorationTrainingRun {
     /// as an uninterrupted one (re-seeding it from the step made resumed weights differ by up to 0.073).
     public static let samplerStateKey = "fenet.sampler_state"
 
-    /// The training loop: steps, progress lines, validation and a checkpoint every epoch; returns the last validation.
-    /// `samplerState` continues the batch sampler of the run that wrote the checkpoint.
+    /// The training loop: steps, progress lines, validation and a checkpoint every epoch (and at `stopAfter`); returns
+    /// the last validation. `samplerState` continues the batch sampler of the run that wrote the checkpoint.
     func train(trainClips: [FENetTrainingClip], valClips: [FENetTrainingClip], trainNames: [String], samplerState: UInt64?,
-               log: (String) -> Void) throws -> Validation {
+               lastValidation previous: Validation = (0, 0), log: (String) -> Void) throws -> Validation {
         let total = settings.steps, size = options.size, batch = settings.batch, seed = settings.seed
         let logEvery = options.logEvery, stepsPerEpoch = options.stepsPerEpoch, ckpt = options.checkpointPath
         let sampler = FENetGapSampler(noAudio: options.noAudio)
@@ -146,9 +156,9 @@ public final class RestorationTrainingRun {
         log("train-restore: \(trainer.generator.parameterCount) generator parameters, \(String(format: "%.3f", trainer.generator.gigaflopsPerFrame(size: 256))) GFLOP per 256² frame; \(total) steps of \(batch)")
         var g = SeededGenerator(seed: samplerState ?? (seed &+ UInt64(trainer.step) &* 7919))
         var recent: [FENetStepLosses] = []
-        var lastValidation = (fenet: 0.0, blend: 0.0)
-        let stepStart = trainer.step, t0 = Date()
-        while trainer.step < total {
+        var lastValidation = previous
+        let stepStart = trainer.step, t0 = Date(), end = min(total, options.stopAfter ?? total)
+        while trainer.step < end {
             let samples = (0..<batch).map { _ in sampler.sample(trainClips, using: &g) }
             let losses = try trainer.trainStep(try FENetBatch(samples, width: size, height: size))
             recent.append(losses)
@@ -166,10 +176,13 @@ public final class RestorationTrainingRun {
                 log(line)
                 recent.removeAll()
             }
-            if done % stepsPerEpoch == 0 || done == total {
+            let epochEnd = done % stepsPerEpoch == 0 || done == total
+            if epochEnd {
                 lastValidation = try trainer.validate(valBatches)
                 log(String(format: "epoch %d: validation PSNR %.2f dB (blend %.2f dB) on %d gaps of %@", done / stepsPerEpoch,
                            lastValidation.fenet, lastValidation.blend, 64, valClips.isEmpty ? "training clips" : "validation clips"))
+            }
+            if epochEnd || done == end {
                 try trainer.saveCheckpoint(to: ckpt, metadata: [
                     "fenet.training": settingsJSON(settings), "fenet.train_clips": trainNames.joined(separator: ", "),
                     "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),

@@ -120,7 +120,7 @@ public final class IFNet: Sendable {
         }
         let file: SafeTensorsFile
         do { file = try SafeTensors.read(path: path) } catch {
-            throw .invalidModel(path: path, reason: "\(error)")
+            throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
         guard file.metadata["architecture"] == architecture else {
             throw .invalidModel(path: path, reason: "not a converted RIFE HDv3 file (architecture \(file.metadata["architecture"] ?? "none"))")

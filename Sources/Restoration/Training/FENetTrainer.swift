@@ -294,7 +294,7 @@ public final class FENetTrainer {
             throw .invalidModel(path: path, reason: "a generator of another architecture (\(net.config.json)) than the one trained here (\(generator.config.json))")
         }
         do { try generator.load(stateDict: net.stateDict) } catch {
-            throw .invalidModel(path: path, reason: "\(error)")
+            throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
         return metadata
     }
@@ -334,7 +334,7 @@ public final class FENetTrainer {
         } catch let e as RestorationError {
             throw e
         } catch {
-            throw RestorationError.invalidModel(path: path, reason: "\(error)")
+            throw RestorationError.invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
     }
 }

@@ -82,6 +82,9 @@ struct AlignCommand: ParsableCommand {
         var bias: PositionBias?
         if let truth {
             let t = try TruthFile.load(path: truth)
+            guard t.positions.count == estimate.positions.count else {
+                throw CorpusError.io(path: truth, reason: "lists \(t.positions.count) surviving frames but \(dropped) has \(estimate.positions.count)")
+            }
             bias = try PositionBias(predicted: estimate.positions, truth: t.positions)
         }
         let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivorCount,

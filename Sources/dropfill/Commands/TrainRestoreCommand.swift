@@ -87,6 +87,9 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "Progress line every N steps.")
     var logEvery: Int = 25
 
+    @Option(help: "Stop after this step with the checkpoint written there and no model file (the schedule stays that of --steps); --resume continues.")
+    var stopAfter: Int?
+
     @OptionGroup
     var threads: ThreadOptions<RestorationTrainingRole>
 
@@ -97,7 +100,7 @@ struct TrainRestoreCommand: ParsableCommand {
         guard [.train, .all].contains(corpusOptions.split) else { throw ValidationError("--split must be train or all") }
         let size = corpusOptions.size
         guard size >= 32, size <= 512, size % 16 == 0 else { throw ValidationError("--size must be a multiple of 16 in 32…512") }
-        guard batch >= 1, stepsPerEpoch >= 1, logEvery >= 1, (steps ?? 1) >= 1 else { throw ValidationError("counts must be positive") }
+        guard batch >= 1, stepsPerEpoch >= 1, logEvery >= 1, (steps ?? 1) >= 1, (stopAfter ?? 1) >= 1 else { throw ValidationError("counts must be positive") }
         guard batch <= 1024, stepsPerEpoch <= 10_000_000, training.epochs <= 1_000_000, (steps ?? 1) <= 100_000_000,
               training.epochs.multipliedReportingOverflow(by: stepsPerEpoch).partialValue <= 100_000_000 else {
             throw ValidationError("counts are too large: at most 100,000,000 steps of at most 1024 samples")
@@ -128,7 +131,7 @@ struct TrainRestoreCommand: ParsableCommand {
         let options = RestorationTrainingRun.Options(
             size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnly.split(separator: ",").map(String.init),
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
-            checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, splitSeed: corpusOptions.splitSeed,
+            checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, stopAfter: stopAfter, splitSeed: corpusOptions.splitSeed,
             command: CommandLine.arguments.joined(separator: " "))
         let run = try RestorationTrainingRun(settings: settings, options: options)
         try run.run(train: trainSide.clips, validation: validationSide?.clips ?? [], test: testSide?.clips ?? [],
