@@ -125,32 +125,43 @@ public final class AliNetModel: @unchecked Sendable {
     // MARK: Distances
 
     /// D (Eq. 8) between k surviving frames' mouth crops (standardised, from `AliNetInputs.mouth`; the mean crop
-    /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`).
+    /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`), over `band` (default
+    /// `SlotBand.prior`: every cell for short clips, O(k·w) cells for long ones).
     ///
-    /// With `calibration.normaliseColumns` (ours), every column j is standardised over the k frames,
-    /// D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to every frame (a "hub",
-    /// typically silence near the centre of the space) no longer attracts them all.
-    public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int) throws -> DistanceMatrix {
+    /// With `calibration.normaliseColumns` (ours), every column j is standardised over the frames whose band holds it
+    /// (all k with a full band), D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to
+    /// every frame (a "hub", typically silence near the centre of the space) no longer attracts them all.
+    public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int,
+                          band given: SlotBand? = nil) throws -> DistanceMatrix {
         let c = configuration
         guard mouths.count == k * c.mouthSize else { throw AlignmentError.shapeMismatch("\(mouths.count) mouth values for \(k) crops") }
         guard segments.count == n * c.segmentSize else { throw AlignmentError.shapeMismatch("\(segments.count) segment values for \(n) slots") }
+        let band = given ?? SlotBand.prior(frames: k, slots: n)
         let centred = AliNetInputs.subtracting(AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize), from: mouths)
         let a = try network.embedMouths(centred, count: k)
         let b = try network.embedSegments(segments, count: n)
-        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding)
+        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding, band: band)
         guard calibration.normaliseColumns == true, k >= 2 else { return d }
         var v = d.values
+        let w = band.width
+        // Rows whose band holds column j: a contiguous run first(j) ..< past(j), since the starts do not decrease.
+        var first = 0, past = 0
         for j in 0..<n {
+            while first < k && band.start[first] + w <= j { first += 1 }
+            past = max(past, first)
+            while past < k && band.start[past] <= j { past += 1 }
+            let count = past - first
+            guard count > 0 else { continue }
             var mean: Float = 0
-            for i in 0..<k { mean += v[i * n + j] }
-            mean /= Float(k)
+            for i in first..<past { mean += v[i * w + j - band.start[i]] }
+            mean /= Float(count)
             var ss: Float = 0
-            for i in 0..<k { ss += (v[i * n + j] - mean) * (v[i * n + j] - mean) }
-            let sd = (ss / Float(k)).squareRoot()
+            for i in first..<past { let x = v[i * w + j - band.start[i]]; ss += (x - mean) * (x - mean) }
+            let sd = (ss / Float(count)).squareRoot()
             let inv: Float = sd > 1e-6 ? 1 / sd : 0
-            for i in 0..<k { v[i * n + j] = (v[i * n + j] - mean) * inv }
+            for i in first..<past { v[i * w + j - band.start[i]] = (v[i * w + j - band.start[i]] - mean) * inv }
         }
-        return try DistanceMatrix(rows: k, columns: n, values: v)
+        return try DistanceMatrix(band: band, values: v)
     }
 
     /// The estimator called `kind` with this model's calibration (`dp-prior` and `posterior-visual` use the visual
