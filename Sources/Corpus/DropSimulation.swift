@@ -30,6 +30,19 @@ public struct DropSettings: Codable, Sendable, Equatable {
     }
 }
 
+extension DropSettings {
+    /// These settings for the clip called `key` (its path in the corpus): the seed mixed with the FNV-1a hash of the
+    /// name, so two clips of equal length get different patterns under one seed while a run stays reproducible.
+    /// Used where one seed drops many clips (`evaluate`, a rating study); `drop` of one clip keeps its seed as given.
+    public func forClip(_ key: String) -> DropSettings {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var s = self
+        s.seed = seed ^ h
+        return s
+    }
+}
+
 /// Frame-drop simulation: pure functions from (frame count, settings) to a keep-mask.
 ///
 /// Conventions:

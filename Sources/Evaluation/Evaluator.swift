@@ -19,9 +19,14 @@ public struct EvaluationSettings: Sendable, Codable, Equatable {
     public var convention: MetricConvention
     /// "truth", or the name of the aligner that estimates positions.
     public var positions: String
+    /// True: each clip's drop seed has the clip's name mixed in (`DropSettings.forClip`), so clips of equal length
+    /// get different patterns. Nil in the settings of state folders written before that rule (they keep their
+    /// patterns, so their stored results still match).
+    public var perClipDrops: Bool?
 
     public init(drop: DropSettings, seeds: Int = 1, preparation: ClipPreparation = ClipPreparation(),
-                convention: MetricConvention = .standard, positions: String = "truth") {
+                convention: MetricConvention = .standard, positions: String = "truth", perClipDrops: Bool? = true) {
+        self.perClipDrops = perClipDrops
         self.drop = drop
         self.seeds = seeds
         self.preparation = preparation
@@ -86,7 +91,8 @@ public struct Evaluator: Sendable {
         let n = clip.frames.count
         var drop = settings.drop
         drop.seed = seed
-        let mask = try DropSimulation.keepMask(frameCount: n, settings: drop)
+        // Clips of equal length get their own patterns (the clip's name is mixed into the seed).
+        let mask = try DropSimulation.keepMask(frameCount: n, settings: settings.perClipDrops == true ? drop.forClip(clip.clip.relativePath) : drop)
         let truth = DropSimulation.survivingPositions(mask)
         let survivorsFrames = truth.map { clip.frames[$0] }
         var positions = truth

@@ -30,6 +30,8 @@ public final class NcursesBackend: TerminalBackend {
     private var pairsRecycled = false
     /// The terminal's colour registers (XTSMGRAPHICS), error diffusion, one palette for every image on screen.
     private let sixel: SixelEncoder
+    /// Sixel data encoded ahead by `prepareSixels`, by placement key.
+    private var prepared: [String: [UInt8]] = [:]
     private var isOpen = true
 
     /// Takes over the terminal. Throws when stdin/stdout is not a terminal or TERM is unknown. `colorRegisters` is
@@ -185,6 +187,22 @@ public final class NcursesBackend: TerminalBackend {
         fullRepaint = false
     }
 
+    // MARK: - Sixel data encoded ahead
+
+    /// Encodes `placements` now, with one palette made from an even sample of at most 16 of their pictures (the
+    /// frames of one stimulus share their colours), keeping the bytes until the next call.
+    public func prepareSixels(_ placements: [ImagePlacement]) {
+        let sixels = placements.filter { $0.kind == .sixel && $0.image != nil }
+        prepared = [:]
+        guard !sixels.isEmpty else { return }
+        let stride = max(1, (sixels.count + 15) / 16)
+        let sample = Swift.stride(from: 0, to: sixels.count, by: stride).compactMap { sixels[$0].image }
+        let palette = sixel.palette(for: sample)
+        for p in sixels where prepared[p.key] == nil {
+            if let image = p.image { prepared[p.key] = sixel.encode(image, palette: palette) }
+        }
+    }
+
     private func drawImages(_ buffer: ScreenBuffer, dirtyRows: IndexSet, all: Bool) {
         if exactShadow.count != buffer.width * buffer.height {
             exactShadow = [Cell?](repeating: nil, count: buffer.width * buffer.height)
@@ -198,13 +216,22 @@ public final class NcursesBackend: TerminalBackend {
         // image changes, all are drawn again with a palette made from all of them.
         let sixels = buffer.images.filter { $0.kind == .sixel && $0.image != nil }
         let redrawSixels = sixels.contains(where: isTouched)
-        let palette = redrawSixels ? sixel.palette(for: sixels.compactMap(\.image)) : nil
+        // Prepared data is used only when every sixel on screen has some (they then share the prepared palette).
+        let allPrepared = !sixels.isEmpty && sixels.allSatisfy { prepared[$0.key] != nil }
+        let palette = redrawSixels && !allPrepared ? sixel.palette(for: sixels.compactMap(\.image)) : nil
         for p in buffer.images {
             let touched = isTouched(p)
             switch p.kind {
             case .sixel:
-                guard redrawSixels, let image = p.image, let palette else { continue }
-                let data = sixel.encode(image, palette: palette)
+                guard redrawSixels, let image = p.image else { continue }
+                let data: [UInt8]
+                if allPrepared, let ready = prepared[p.key] {
+                    data = ready
+                } else if let palette {
+                    data = sixel.encode(image, palette: palette)
+                } else {
+                    continue
+                }
                 // DECSDM off (mode 80 reset): the image goes at the cursor, not the top-left corner (xterm's
                 // sixelScrolling:false sets it). The image never reaches the bottom row, so nothing scrolls.
                 out += Array("\u{1B}7\u{1B}[?80l\u{1B}[\(p.rect.y + 1);\(p.rect.x + 1)H".utf8)

@@ -12,6 +12,15 @@ public protocol TerminalBackend: AnyObject {
     func nextEvent(timeoutMilliseconds: Int) -> InputEvent?
     /// Forgets what is on screen, so the next `present` repaints everything (Ctrl-L, after a resize).
     func invalidate()
+    /// Encodes these sixel placements ahead of time with one palette made from all of them, so that presenting
+    /// them later only writes bytes (a rating stimulus, encoded during the grey screen). Replaces what an earlier
+    /// call prepared; a placement that was not prepared is encoded when presented, as before.
+    func prepareSixels(_ placements: [ImagePlacement])
+}
+
+extension TerminalBackend {
+    /// Backends without sixel output have nothing to prepare.
+    public func prepareSixels(_ placements: [ImagePlacement]) {}
 }
 
 /// A backend in memory: events come from a script, presented buffers are kept for assertions.

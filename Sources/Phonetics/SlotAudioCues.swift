@@ -30,22 +30,14 @@ public struct SlotAudioCues: Sendable, Equatable {
         self.phones = phones
     }
 
-    /// Cues of `samples` (16 kHz mono) for `slotCount` slots at `fps`: phones from `recognizer`, spectra from
-    /// `AudioFeatures`.
-    public static func make(samples: [Float], fps: Double, slotCount n: Int,
-                            recognizer: PhoneRecognizer = PhoneRecognizer()) throws(PhoneticsError) -> SlotAudioCues {
-        let phones = try recognizer.decode(samples: samples)
-        return try make(samples: samples, fps: fps, slotCount: n, phones: phones)
-    }
-
-    /// Cues from already decoded `phones`.
-    public static func make(samples: [Float], fps: Double, slotCount n: Int,
+    /// Cues for `slotCount` slots at `fps` from decoded `phones` and the clip's MFCC frames (`mfcc`, 10 ms hop: the
+    /// engine computes them once per clip, in Pipeline's `SlotAudio`, and every consumer derives its view from them).
+    public static func make(mfcc: FeatureMatrix, fps: Double, slotCount n: Int,
                             phones: [PhoneSegment]) throws(PhoneticsError) -> SlotAudioCues {
         let visemes = try Viseme.slotProbabilities(phones, fps: fps, slotCount: n)
         let spectral: [Float]
         do {
-            let frames = try AudioFeatures.compute(samples: samples, settings: .mfcc)
-            let slots = try SlotFeatures.make(features: frames, fps: fps, slotCount: n, context: spectralContext)
+            let slots = try SlotFeatures.make(features: mfcc, fps: fps, slotCount: n, context: spectralContext)
             spectral = standardisedColumns(slots.values, rows: n, columns: slots.columns)
         } catch {
             throw .invalidAudio("\(error)")

@@ -208,6 +208,19 @@ public struct RatingSession {
         if drift > 0.5 / max(1, media.fps) { playback.late += 1 }
     }
 
+    /// The sixel placements of every frame of the current stimulus as playback will draw them at this size, so that
+    /// a backend can encode them during the grey screen (`TerminalBackend.prepareSixels`); empty when no stimulus is
+    /// loaded or the pictures are not sixel.
+    public func playbackPlacements(width: Int, height: Int) -> [ImagePlacement] {
+        guard let media, graphics == .sixel else { return [] }
+        var copy = self
+        copy.phase = .playing
+        return media.frames.indices.flatMap { f -> [ImagePlacement] in
+            copy.frame = f
+            return copy.render(width: width, height: height).images.filter { $0.kind == .sixel }
+        }
+    }
+
     /// When the runner must call `tick` next: the end of the grey screen, or the next frame's time.
     public var nextDue: Date? {
         switch phase {

@@ -17,6 +17,8 @@ public enum SessionRunner {
         // Each rating records the terminal size it was given at (a resize mid-session is followed).
         var info = start
         var dirty = true
+        // The stimulus whose frames the backend has encoded ahead (trial position and terminal size).
+        var preparedFor: (position: Int, width: Int, height: Int)?
         session.exactColors = backend.supportsExactColors
         session.audioPlays = audio != nil
         defer { audio?.stop() }
@@ -61,6 +63,16 @@ public enum SessionRunner {
                 backend.present(session.render(width: size.width, height: size.height))
                 session.presented(at: now())
                 dirty = false
+            }
+            // On the grey screen, encode the coming stimulus's frames so that playback only writes them: the grey
+            // screen lasts the longer of its time and the encoding (at ~40 ms a 256² frame, encoding live fell about
+            // a frame behind the sound).
+            if !fastPlayback, session.phase == .grey, let position = session.current?.position {
+                let size = backend.size
+                if preparedFor.map({ $0 != (position, size.width, size.height) }) ?? true {
+                    backend.prepareSixels(session.playbackPlacements(width: size.width, height: size.height))
+                    preparedFor = (position, size.width, size.height)
+                }
             }
             let timeout: Int
             if let due = session.nextDue {

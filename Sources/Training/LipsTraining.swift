@@ -65,7 +65,7 @@ public enum LipsTraining {
                 progress("read \(i + 1)/\(clips.count) \(clip.relativePath) from the cache")
             }
             guard let c = cached else { continue }
-            let cues = try SlotAudioCues.make(samples: audio.samples, fps: fps, slotCount: n, phones: c.phones)
+            let cues = try SlotAudio(track: audio, fps: fps, slotCount: n).cues(phones: c.phones)
             let training = try AlignmentTraining.trainingClip(prepared, configuration: aliNet, seed: UInt64(i))
             out.append(LipsClipData(name: clip.relativePath, aliNet: training, geometry: c.geometry, cues: cues, fps: fps))
         }

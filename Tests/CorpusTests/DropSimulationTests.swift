@@ -76,3 +76,16 @@ import Tensor
         #expect(abs(sum / 10_000 - 0.5) < 0.02)
     }
 }
+
+/// Many clips under one seed (`evaluate`): each clip's name is mixed into the seed.
+@Suite struct PerClipDropTests {
+    @Test func clipsOfEqualLengthGetTheirOwnPatternsReproducibly() throws {
+        let settings = DropSettings(rate: 0.87, seed: 3)
+        let a = try DropSimulation.keepMask(frameCount: 120, settings: settings.forClip("talking/a.mp4"))
+        let b = try DropSimulation.keepMask(frameCount: 120, settings: settings.forClip("talking/b.mp4"))
+        #expect(a != b)
+        #expect(a == (try DropSimulation.keepMask(frameCount: 120, settings: settings.forClip("talking/a.mp4"))))
+        #expect(settings.forClip("talking/a.mp4").rate == settings.rate)
+        #expect(settings.forClip("x").seed != DropSettings(rate: 0.87, seed: 4).forClip("x").seed)
+    }
+}

@@ -37,6 +37,19 @@ struct ArgumentValueTests {
         for name in ["hold", "blend", "minterpolate", "fenet"] { #expect(lists(err, name), "stderr: \(err)") }
     }
 
+    @Test(arguments: [["inspect", "SampleData/grid-bbaf2n.mp4"], ["rate", "study.json", "--rater", "ann"]])
+    func badGraphicsListsTheModes(command: [String]) throws {
+        let err = try rejection(command + ["--graphics", "bogus"], option: "--graphics", bad: "bogus")
+        for mode in ["auto", "sixel", "truecolor", "256", "ascii"] { #expect(lists(err, mode), "stderr: \(err)") }
+    }
+
+    @Test func badInspectorAlignerAndMethodListTheCatalogs() throws {
+        let err = try rejection(["inspect", "SampleData/grid-bbaf2n.mp4", "--method", "fennet"], option: "--method", bad: "fennet")
+        for name in ["hold", "blend", "fenet"] { #expect(lists(err, name), "stderr: \(err)") }
+        let err2 = try rejection(["inspect", "SampleData/grid-bbaf2n.mp4", "--aligner", "dpp"], option: "--aligner", bad: "dpp")
+        for name in ["aligner", "dp", "uniform"] { #expect(lists(err2, name), "stderr: \(err2)") }
+    }
+
     /// Anything but a keyword must be an existing truth file.
     @Test func badPositionsListsTheKeywordsAndTheFile() throws {
         let err = try rejection(["restore", "in.mp4", "-o", "out.mp4", "--positions", "timestamp"], option: "--positions", bad: "timestamp")
@@ -93,3 +106,4 @@ struct ArgumentValueTests {
         #expect(t.contains("default: train") && t.contains("(default: 128)") && t.contains("(default: 1)"), "\(train.stdout)")
     }
 }
+

@@ -45,7 +45,7 @@ public struct LipsClipAligner: ClipAligner {
         let k = survivors.count
         guard k > 0 else { throw AlignmentError.emptyInput("no surviving frames") }
         guard k <= n else { throw AlignmentError.moreFramesThanSlots(frames: k, slots: n) }
-        let expected = expectedGeometry(audio: audio?.track, fps: fps, slotCount: n)
+        let expected = expectedGeometry(audio: audio, fps: fps, slotCount: n)
         var cue: LipGeometryCue?
         if let expected, let lips, calibration.geometryWeight > 0 {
             if let observed = survivors.lipGeometry, observed.count == k {
@@ -75,19 +75,19 @@ public struct LipsClipAligner: ClipAligner {
     }
 
     /// The model's expected geometry of every slot, or nil (with a one-line notice) when it cannot be had.
-    func expectedGeometry(audio: AudioTrack?, fps: Double, slotCount n: Int) -> [Float]? {
+    func expectedGeometry(audio slotAudio: SlotAudio?, fps: Double, slotCount n: Int) -> [Float]? {
         guard let lips else {
             Notice.once("\(name): no lip-geometry model (SampleData/models/lips.safetensors); aligning without the lip-geometry term")
             return nil
         }
-        guard let audio, audio.sampleRate == 16_000 else {
+        guard let slotAudio, let audio = slotAudio.track, audio.sampleRate == 16_000 else {
             Notice.once("\(name): no 16 kHz audio; aligning without the lip-geometry term")
             return nil
         }
         let cues: SlotAudioCues
         do {
             cues = try cache.cues(key: CueCache.key(audio, fps: fps, slotCount: n)) {
-                try SlotAudioCues.make(samples: audio.samples, fps: fps, slotCount: n, recognizer: recognizer)
+                try slotAudio.cues(recognizer: recognizer)
             }
         } catch {
             Notice.once("\(name): \(error); aligning without the lip-geometry term")

@@ -44,7 +44,8 @@ extension BenchAlignCommand {
         }))
         var expected: [Float] = []
         rows.append(Row(stage: "slot cues + lip model (\(n))", seconds: try time {
-            expected = try lips.predict(try SlotAudioCues.make(samples: audio, fps: fps, slotCount: n, phones: phones))
+            expected = try lips.predict(try SlotAudio(track: AudioTrack(samples: audio, sampleRate: AudioTrack.engineSampleRate), fps: fps,
+                                                               slotCount: n).cues(phones: phones))
         }))
         let videoFrames = try frames.map { try VideoFrame(width: 256, height: 256, rgb: $0) }
         var observed: [[Float]?] = []

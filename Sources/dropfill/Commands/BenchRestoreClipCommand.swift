@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Pipeline
 
 /// `dropfill bench restore-clip`: the whole restore job on long real clips — wall time, decode passes, peak memory.
 struct BenchRestoreClipCommand: ParsableCommand {
@@ -22,8 +23,11 @@ struct BenchRestoreClipCommand: ParsableCommand {
     @Option(help: "The real clip the long clips are built from.", completion: .file())
     var source: String = "../shared/data/talking-extra/edtalk-pose_source2.mp4"
 
-    @Option(help: "Restoration method.")
-    var method: String = "fenet"
+    @Option(name: .customLong("method"), help: "Restoration method.")
+    var methodName = MethodName(RestorerFactory.defaultMethod)
+
+    /// The method's name as `restore` takes it.
+    var method: String { methodName.name }
 
     @Option(help: "Working folder (kept, so a second run reuses the built clips).", completion: .directory)
     var work: String = FileManager.default.temporaryDirectory.appendingPathComponent("dropfill-bench-restore-clip").path

@@ -38,14 +38,18 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Treat CLIP as already dropped even without a truth file.")
     var dropped = false
 
-    @Option(help: "Aligner to open on (a name the `a` key cycles through: aligner, dp, dp-prior, posterior, visual, uniform, …). Default: aligner, the Ali-Net retrieval the model file records as best.")
-    var aligner: String = "aligner"
+    @Option(name: .customLong("aligner"), help: "Aligner to open on (the `a` key cycles through the ones the inspector computes). Default: aligner, the Ali-Net retrieval the model file records as best.")
+    var alignerName: AlignerName = .best
 
-    @Option(help: "Restoration method to open on (\(RestorerCatalog.all.joined(separator: ", "))). Default: fenet, the best (README); the first available when its model is missing.")
-    var method: String = "fenet"
+    @Option(name: .customLong("method"), help: "Restoration method to open on. Default: \(RestorerFactory.defaultMethod), the best (README); the first available when its model is missing.")
+    var methodName = MethodName(RestorerFactory.defaultMethod)
 
-    @Option(help: "Image mode: auto, sixel, truecolor, 256 or ascii.")
-    var graphics: String = "auto"
+    /// The options' names as the launcher takes them.
+    var aligner: String { alignerName.name }
+    var method: String { methodName.name }
+
+    @Option(help: "Image mode (auto: what the terminal answers).")
+    var graphics: GraphicsChoice = .auto
 
     @Option(help: "Theme name (dark, light, plain16, default) or path to a .theme file.")
     var theme: String?
@@ -58,13 +62,7 @@ struct InspectCommand: ParsableCommand {
             print(Keymap.markdown(), terminator: "")
             return
         }
-        var forced: GraphicsMode?
-        if graphics != "auto" {
-            guard let g = GraphicsMode(option: graphics) else {
-                throw InspectorError.invalidOption("--graphics \(graphics): use auto, sixel, truecolor, 256 or ascii")
-            }
-            forced = g
-        }
+        let forced = graphics.forced
         guard rate > 0, rate < 1 else { throw InspectorError.invalidOption("--rate must lie strictly between 0 and 1") }
         guard let path = clip ?? InspectorLauncher.samplePath() else {
             throw InspectorError.loadFailed("no CLIP given and SampleData/grid-bbaf2n.mp4 not found")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Media
 import Phonetics
+import Pipeline
 
 /// `dropfill phones`: the phones pocketsphinx hears in a file's audio, with timings and their mouth-shape classes.
 struct PhonesCommand: ParsableCommand {
@@ -44,7 +45,7 @@ struct PhonesCommand: ParsableCommand {
         let phones = try PhoneRecognizer().decode(samples: audio.samples, sampleRate: audio.sampleRate)
         let elapsed = Date().timeIntervalSince(began)
         let n = Int((audio.duration * fps).rounded())
-        let cues = try SlotAudioCues.make(samples: audio.samples, fps: fps, slotCount: n, phones: phones)
+        let cues = try SlotAudio(track: audio, fps: fps, slotCount: n).cues(phones: phones)
         let v = Viseme.allCases.count
         var share = [String: Double]()
         for c in Viseme.allCases {

@@ -38,8 +38,8 @@ struct RateCommand: ParsableCommand {
     @Option(help: "Folder for the prepared stimuli (default: $XDG_CACHE_HOME/dropfill/stimuli).", completion: .directory)
     var cache: String?
 
-    @Option(help: "Image mode: auto, sixel, truecolor, 256 or ascii.")
-    var graphics: String = "auto"
+    @Option(help: "Image mode (auto: what the terminal answers).")
+    var graphics: GraphicsChoice = .auto
 
     @Option(help: "Theme name (dark, light, plain16, default) or path to a .theme file.")
     var theme: String?
@@ -58,13 +58,7 @@ struct RateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var forced: GraphicsMode?
-        if graphics != "auto" {
-            guard let g = GraphicsMode(option: graphics) else {
-                throw ValidationError("--graphics \(graphics): use auto, sixel, truecolor, 256 or ascii")
-            }
-            forced = g
-        }
+        let forced = graphics.forced
         let progress = ProgressLine()
         let options = RatingLauncher.Options(studyPath: study, rater: rater ?? "", databasePath: db, cacheRoot: cache, graphics: forced, theme: theme,
                                              silent: silent, orderSeed: orderSeed, softwareVersion: DropfillVersion.string)
