@@ -128,8 +128,8 @@ public final class AliNetModel: @unchecked Sendable {
     /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`), over `band` (default
     /// `SlotBand.prior`: every cell for short clips, O(k·w) cells for long ones).
     ///
-    /// With `calibration.normaliseColumns` (ours), every column j is standardised over the frames whose band holds it
-    /// (all k with a full band), D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to
+    /// With `calibration.normaliseColumns` (ours), every column j is standardised over all k frames (for a band, with
+    /// the column's mean and deviation summed over every cell, stored or not), D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to
     /// every frame (a "hub", typically silence near the centre of the space) no longer attracts them all.
     public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int,
                           band given: SlotBand? = nil) throws -> DistanceMatrix {
@@ -143,23 +143,26 @@ public final class AliNetModel: @unchecked Sendable {
         let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding, band: band)
         guard calibration.normaliseColumns == true, k >= 2 else { return d }
         var v = d.values
-        let w = band.width
-        // Rows whose band holds column j: a contiguous run first(j) ..< past(j), since the starts do not decrease.
-        var first = 0, past = 0
+        if !band.isFull {
+            // The column statistics stay those of all k frames (what the calibration saw), summed cell by cell.
+            let (mean, sd) = try DistanceMatrix.columnMoments(a, rows: k, b, rows: n, dimension: c.embedding)
+            for i in 0..<k {
+                for j in band.range(i) {
+                    let inv: Float = sd[j] > 1e-6 ? 1 / sd[j] : 0
+                    v[band.index(i, j)] = (v[band.index(i, j)] - mean[j]) * inv
+                }
+            }
+            return try DistanceMatrix(band: band, values: v)
+        }
         for j in 0..<n {
-            while first < k && band.start[first] + w <= j { first += 1 }
-            past = max(past, first)
-            while past < k && band.start[past] <= j { past += 1 }
-            let count = past - first
-            guard count > 0 else { continue }
             var mean: Float = 0
-            for i in first..<past { mean += v[i * w + j - band.start[i]] }
-            mean /= Float(count)
+            for i in 0..<k { mean += v[i * n + j] }
+            mean /= Float(k)
             var ss: Float = 0
-            for i in first..<past { let x = v[i * w + j - band.start[i]]; ss += (x - mean) * (x - mean) }
-            let sd = (ss / Float(count)).squareRoot()
+            for i in 0..<k { ss += (v[i * n + j] - mean) * (v[i * n + j] - mean) }
+            let sd = (ss / Float(k)).squareRoot()
             let inv: Float = sd > 1e-6 ? 1 / sd : 0
-            for i in first..<past { v[i * w + j - band.start[i]] = (v[i * w + j - band.start[i]] - mean) * inv }
+            for i in 0..<k { v[i * n + j] = (v[i * n + j] - mean) * inv }
         }
         return try DistanceMatrix(band: band, values: v)
     }

@@ -89,23 +89,7 @@ public struct DistanceMatrix: Sendable, Equatable {
                             guard lo < hi else { continue }
                             let base = i * width - band.start[i]
                             for j in lo..<hi {
-                                let bj = j * d
-                                var acc = SIMD8<Float>(repeating: 0)
-                                var t = 0
-                                while t < lanes {
-                                    let va = ar.loadUnaligned(fromByteOffset: 4 * (ai + t), as: SIMD8<Float>.self)
-                                    let vb = br.loadUnaligned(fromByteOffset: 4 * (bj + t), as: SIMD8<Float>.self)
-                                    let diff = va - vb
-                                    acc += diff * diff   // not addingProduct: without -mfma it calls libm fma per lane
-                                    t += 8
-                                }
-                                var s = acc.sum()
-                                while t < d {
-                                    let diff = ap[ai + t] - bp[bj + t]
-                                    s += diff * diff
-                                    t += 1
-                                }
-                                op[base + j] = s.squareRoot()
+                                op[base + j] = cell(ap, ar, ai, bp, br, j * d, d, lanes)
                             }
                         }
                         j0 = j1
@@ -114,5 +98,59 @@ public struct DistanceMatrix: Sendable, Equatable {
             }
         }
         return try DistanceMatrix(band: band, values: out)
+    }
+
+    /// ‖a_i − b_j‖₂ of one cell: eight lanes at a time, then the remainder.
+    @inline(__always)
+    static func cell(_ ap: UnsafePointer<Float>, _ ar: UnsafeRawPointer, _ ai: Int, _ bp: UnsafePointer<Float>,
+                     _ br: UnsafeRawPointer, _ bj: Int, _ d: Int, _ lanes: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var t = 0
+        while t < lanes {
+            let va = ar.loadUnaligned(fromByteOffset: 4 * (ai + t), as: SIMD8<Float>.self)
+            let vb = br.loadUnaligned(fromByteOffset: 4 * (bj + t), as: SIMD8<Float>.self)
+            let diff = va - vb
+            acc += diff * diff   // not addingProduct: without -mfma it calls libm fma per lane
+            t += 8
+        }
+        var s = acc.sum()
+        while t < d {
+            let diff = ap[ai + t] - bp[bj + t]
+            s += diff * diff
+            t += 1
+        }
+        return s.squareRoot()
+    }
+
+    /// Mean and standard deviation over all k frames of every column j of D (Eq. 8), computed cell by cell without
+    /// storing the k × n matrix (one pass, sums in Double): what a banded matrix's column normalisation needs.
+    public static func columnMoments(_ a: [Float], rows k: Int, _ b: [Float], rows n: Int,
+                                     dimension d: Int) throws(AlignmentError) -> (mean: [Float], sd: [Float]) {
+        guard k > 0, n > 0, d > 0 else { throw .emptyInput("embeddings \(k)×\(d) and \(n)×\(d)") }
+        guard a.count == k * d, b.count == n * d else { throw .shapeMismatch("embeddings of \(a.count) and \(b.count) values") }
+        var s1 = [Double](repeating: 0, count: n), s2 = s1
+        let lanes = d / 8 * 8
+        a.withUnsafeBufferPointer { abuf in
+            b.withUnsafeBufferPointer { bbuf in
+                guard let ap = abuf.baseAddress, let bp = bbuf.baseAddress else { return }
+                let ar = UnsafeRawPointer(ap), br = UnsafeRawPointer(bp)
+                var j0 = 0
+                while j0 < n {
+                    let j1 = min(n, j0 + 64)
+                    for i in 0..<k {
+                        for j in j0..<j1 {
+                            let v = Double(cell(ap, ar, i * d, bp, br, j * d, d, lanes))
+                            s1[j] += v
+                            s2[j] += v * v
+                        }
+                    }
+                    j0 = j1
+                }
+            }
+        }
+        let kk = Double(k)
+        let mean = s1.map { $0 / kk }
+        let sd = zip(s2, mean).map { max(0, $0 / kk - $1 * $1).squareRoot() }
+        return (mean.map { Float($0) }, sd.map { Float($0) })
     }
 }

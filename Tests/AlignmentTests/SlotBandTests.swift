@@ -68,6 +68,20 @@ import Testing
         #expect(narrow.dense().count == k * n)
     }
 
+    @Test func columnMomentsAreThoseOfTheFullMatrix() throws {
+        var rng = SeededRNG(seed: 6)
+        let k = 9, n = 70, d = 21
+        let a = (0..<(k * d)).map { _ in Float(rng.gaussian()) }, b = (0..<(n * d)).map { _ in Float(rng.gaussian()) }
+        let full = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: d)
+        let (mean, sd) = try DistanceMatrix.columnMoments(a, rows: k, b, rows: n, dimension: d)
+        for j in 0..<n {
+            let column = (0..<k).map { Double(full[$0, j]) }
+            let m = column.reduce(0, +) / Double(k)
+            let s = (column.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(k)).squareRoot()
+            #expect(abs(Double(mean[j]) - m) < 1e-5 && abs(Double(sd[j]) - s) < 1e-4, "column \(j)")
+        }
+    }
+
     @Test(arguments: [false, true])
     func bandedMarginalsEqualFullOnesWithTheOutsideMasked(pin: Bool) throws {
         let k = 6, n = 40
