@@ -125,21 +125,35 @@ public final class AliNetModel: @unchecked Sendable {
     // MARK: Distances
 
     /// D (Eq. 8) between k surviving frames' mouth crops (standardised, from `AliNetInputs.mouth`; the mean crop
-    /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`).
+    /// of these k is subtracted here) and all n slot segments (from `AliNetInputs.segments`), over `band` (default
+    /// `SlotBand.prior`: every cell for short clips, O(k·w) cells for long ones).
     ///
-    /// With `calibration.normaliseColumns` (ours), every column j is standardised over the k frames,
-    /// D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to every frame (a "hub",
-    /// typically silence near the centre of the space) no longer attracts them all.
-    public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int) throws -> DistanceMatrix {
+    /// With `calibration.normaliseColumns` (ours), every column j is standardised over all k frames (for a band, with
+    /// the column's mean and deviation summed over every cell, stored or not), D'_ij = (D_ij − mean_i D_ij) / sd_i D_ij: a slot whose audio embedding lies close to
+    /// every frame (a "hub", typically silence near the centre of the space) no longer attracts them all.
+    public func distances(mouths: [Float], frameCount k: Int, segments: [Float], slotCount n: Int,
+                          band given: SlotBand? = nil) throws -> DistanceMatrix {
         let c = configuration
         guard mouths.count == k * c.mouthSize else { throw AlignmentError.shapeMismatch("\(mouths.count) mouth values for \(k) crops") }
         guard segments.count == n * c.segmentSize else { throw AlignmentError.shapeMismatch("\(segments.count) segment values for \(n) slots") }
+        let band = given ?? SlotBand.prior(frames: k, slots: n)
         let centred = AliNetInputs.subtracting(AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize), from: mouths)
         let a = try network.embedMouths(centred, count: k)
         let b = try network.embedSegments(segments, count: n)
-        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding)
+        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding, band: band)
         guard calibration.normaliseColumns == true, k >= 2 else { return d }
         var v = d.values
+        if !band.isFull {
+            // The column statistics stay those of all k frames (what the calibration saw), summed cell by cell.
+            let (mean, sd) = try DistanceMatrix.columnMoments(a, rows: k, b, rows: n, dimension: c.embedding)
+            for i in 0..<k {
+                for j in band.range(i) {
+                    let inv: Float = sd[j] > 1e-6 ? 1 / sd[j] : 0
+                    v[band.index(i, j)] = (v[band.index(i, j)] - mean[j]) * inv
+                }
+            }
+            return try DistanceMatrix(band: band, values: v)
+        }
         for j in 0..<n {
             var mean: Float = 0
             for i in 0..<k { mean += v[i * n + j] }
@@ -150,7 +164,7 @@ public final class AliNetModel: @unchecked Sendable {
             let inv: Float = sd > 1e-6 ? 1 / sd : 0
             for i in 0..<k { v[i * n + j] = (v[i * n + j] - mean) * inv }
         }
-        return try DistanceMatrix(rows: k, columns: n, values: v)
+        return try DistanceMatrix(band: band, values: v)
     }
 
     /// The estimator called `kind` with this model's calibration (`dp-prior` and `posterior-visual` use the visual

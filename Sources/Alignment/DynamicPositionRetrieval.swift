@@ -43,10 +43,17 @@ enum TransitionDP {
         let slopes: [Double] = model?.tailSlope ?? []
         var tilt = [Double](repeating: inf, count: model == nil ? 0 : n)
         var tiltArg = [Int32](repeating: -1, count: model == nil ? 0 : n)
+        // A banded D (`SlotBand`) is read as +∞ outside the band; the trace itself stays k × n (a viewer's table).
+        let bw = d.band.width
         for i in 0..<k {
             let lo = i, hi = n - k + i   // usable slots for frame i
             let row = i * n
+            let bs = d.band.start[i], drow = i * bw
             d.values.withUnsafeBufferPointer { dv in
+              @inline(__always) func dist(_ j: Int) -> Double {
+                  let t = j - bs
+                  return t >= 0 && t < bw ? Double(dv[drow + t]) : inf
+              }
               pred.withUnsafeMutableBufferPointer { p in
                 parg.withUnsafeMutableBufferPointer { pa in
                   prevC.withUnsafeBufferPointer { pc in
@@ -60,11 +67,11 @@ enum TransitionDP {
                                 for j in 0..<lo { c[j] = inf }
                                 if hi + 1 < n { for j in (hi + 1)..<n { c[j] = inf } }
                                 if i == 0 {
-                                    for j in lo...hi { c[j] = Double(dv[j]) + start[j] }
+                                    for j in lo...hi { c[j] = dist(j) + start[j] }
                                 } else if model == nil {
                                     // Eq. 10: min DP(i−1, 0 : j) is the prefix min of row i−1 up to j−1.
                                     for j in lo...hi {
-                                        c[j] = Double(dv[row + j]) + ppm[j - 1]
+                                        c[j] = dist(j) + ppm[j - 1]
                                         p[row + j] = pa[prev + j - 1]
                                     }
                                 } else {
@@ -92,7 +99,7 @@ enum TransitionDP {
                                                 if v < best { best = v; arg = Int32(j - g) }
                                             }
                                         }
-                                        c[j] = Double(dv[row + j]) + best
+                                        c[j] = dist(j) + best
                                         p[row + j] = arg
                                     }
                                 }

@@ -61,7 +61,7 @@ public struct FusedPosteriorEstimator: PositionEstimator {
         var energy = try energies(input, cue: cue)
         if var current = cue, current.presentCount >= 3, geometryWeight > 0 {
             for _ in 0..<max(0, iterations) {
-                let p = try posterior(input).marginals(energy, visualChange: visualChange(input))
+                let p = try posterior(input).bandMarginals(energy, visualChange: visualChange(input))
                 current = try current.adapted(marginals: p)
                 energy = try energies(input, cue: current)
             }
@@ -75,23 +75,30 @@ public struct FusedPosteriorEstimator: PositionEstimator {
         try posterior(input).marginals(try energies(input, cue: geometry), visualChange: visualChange(input))
     }
 
-    /// E = α·D + β·N (k × n).
+    /// The band every table of this input is kept over: the distances' own, else the prior band of k frames in n
+    /// slots (`SlotBand.prior`; full for short clips).
+    public func band(_ input: AlignmentInput) -> SlotBand {
+        input.distances?.band ?? SlotBand.prior(frames: input.frameCount, slots: input.slotCount)
+    }
+
+    /// E = α·D + β·N over the band (k × w; cells outside it are +∞).
     func energies(_ input: AlignmentInput, cue: LipGeometryCue?) throws(AlignmentError) -> DistanceMatrix {
         let k = input.frameCount, n = input.slotCount
         guard audioWeight.isFinite, audioWeight >= 0, geometryWeight.isFinite, geometryWeight >= 0 else {
             throw .invalidSetting("weights α \(audioWeight), β \(geometryWeight)")
         }
-        var e = [Float](repeating: 0, count: k * n)
+        let band = band(input)
+        var e = [Float](repeating: 0, count: band.cellCount)
         if let d = input.distances, audioWeight > 0 {
             guard d.rows == k, d.columns == n else { throw .shapeMismatch("distances \(d.rows)×\(d.columns) for \(k)×\(n)") }
-            for t in 0..<(k * n) { e[t] += Float(audioWeight) * d.values[t] }
+            for t in 0..<band.cellCount { e[t] += Float(audioWeight) * d.values[t] }
         }
         if let cue, geometryWeight > 0 {
             guard cue.observed.count == k else { throw .shapeMismatch("geometry of \(cue.observed.count) survivors for \(k) frames") }
-            let c = try cue.costs(slotCount: n)
-            for t in 0..<(k * n) { e[t] += Float(geometryWeight) * c.values[t] }
+            let c = try cue.costs(band: band)
+            for t in 0..<band.cellCount { e[t] += Float(geometryWeight) * c.values[t] }
         }
-        return try DistanceMatrix(rows: k, columns: n, values: e)
+        return try DistanceMatrix(band: band, values: e)
     }
 
     /// The visual change when it is used (γ > 0).

@@ -73,31 +73,48 @@ public struct LipGeometryCue: Sendable, Equatable {
 
     /// N (k × n, nats) under the current adaptation.
     public func costs(slotCount n: Int) throws(AlignmentError) -> DistanceMatrix {
-        let k = observed.count, g = dimension
+        try costs(band: .full(rows: observed.count, columns: n))
+    }
+
+    /// N over the cells of `band` (k × w, nats; +∞ outside it) under the current adaptation.
+    public func costs(band: SlotBand) throws(AlignmentError) -> DistanceMatrix {
+        let k = observed.count, g = dimension, n = band.columns
         guard expected.count == n * g else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots") }
-        var out = [Float](repeating: 0, count: k * n)
+        guard band.rows == k else { throw .shapeMismatch("a band of \(band.rows) rows for \(k) survivors") }
+        var out = [Float](repeating: 0, count: band.cellCount)
         let inv = variance.map { 1 / (2 * $0) }
         for (i, z) in observed.enumerated() {
             guard let z else { continue }
-            for j in 0..<n {
+            for j in band.range(i) {
                 var s = 0.0
                 for c in 0..<g {
                     let r = Double(z[c]) - scale[c] * Double(expected[j * g + c]) - offset[c]
                     s += r * r * inv[c]
                 }
-                out[i * n + j] = Float(s)
+                out[band.index(i, j)] = Float(s)
             }
         }
-        return try DistanceMatrix(rows: k, columns: n, values: out)
+        return try DistanceMatrix(band: band, values: out)
     }
 
     /// The M step: a, b and σ² re-estimated from the posterior marginals (k rows of n probabilities). a is kept in
     /// [0, 3] (the mouth opens when the audio says it opens) and σ² at or above `varianceFloor`.
     public func adapted(marginals p: [[Double]]) throws(AlignmentError) -> LipGeometryCue {
-        let g = dimension, n = expected.count / max(dimension, 1)
+        let n = expected.count / max(dimension, 1)
         guard p.count == observed.count, p.allSatisfy({ $0.count == n }) else {
             throw .shapeMismatch("\(p.count) marginal rows for \(observed.count) survivors")
         }
+        return try adapted(marginals: BandMarginals(band: .full(rows: p.count, columns: n), values: p.flatMap { $0 }))
+    }
+
+    /// The M step over banded marginals (`PosteriorMedianEstimator.bandMarginals`): slots outside a frame's band have
+    /// weight 0.
+    public func adapted(marginals p: BandMarginals) throws(AlignmentError) -> LipGeometryCue {
+        let g = dimension, n = expected.count / max(dimension, 1)
+        guard p.band.rows == observed.count, p.band.columns == n else {
+            throw .shapeMismatch("\(p.band.rows) × \(p.band.columns) marginals for \(observed.count) survivors of \(n) slots")
+        }
+        let pv = p.values
         var next = self
         for c in 0..<g {
             // Weighted sums over (i, j) with weight p_ij: Σw, Σwμ, Σwμ², Σwz, Σwzμ, Σwz².
@@ -106,9 +123,11 @@ public struct LipGeometryCue: Sendable, Equatable {
                 guard let z else { continue }
                 let zi = Double(z[c])
                 var em = 0.0, emm = 0.0, w = 0.0
-                for j in 0..<n where p[i][j] > 0 {
+                for j in p.band.range(i) {
+                    let pij = pv[p.band.index(i, j)]
+                    guard pij > 0 else { continue }
                     let mu = Double(expected[j * g + c])
-                    w += p[i][j]; em += p[i][j] * mu; emm += p[i][j] * mu * mu
+                    w += pij; em += pij * mu; emm += pij * mu * mu
                 }
                 sw += w; sm += em; smm += emm; sz += w * zi; szm += zi * em; szz += w * zi * zi
             }

@@ -157,7 +157,8 @@ public enum EngineAdapters {
                 let features = try clip.survivorFeatures(extractor: SurvivorFeatureExtractor(thumbnails: true, mouth: c),
                                                          frames: Set(survivorIndices))
                 let segments = try clip.audio.aliNetSegments(c)
-                d = try model.distances(mouths: features.mouths ?? [], frameCount: k, segments: segments, slotCount: n)
+                d = try model.distances(mouths: features.mouths ?? [], frameCount: k, segments: segments, slotCount: n,
+                                         band: .full(rows: k, columns: n))   // the heatmap shows every cell
                 visualCue = try features.thumbnailChange()
                 estimators = [AliNetRetrieval.dp, .dpGap, .dpPrior, .posterior, .posteriorVisual].map { kind in
                     NamedEstimator(name: kind.rawValue, base: model.estimator(kind))

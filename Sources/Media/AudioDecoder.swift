@@ -43,6 +43,17 @@ public enum AudioDecoder {
 
     private static var engineRate: Int { AudioTrack.engineSampleRate }
 
+    /// Decodes the audio of `path` mono at `sampleRate` chunk by chunk, handing each chunk to `sink` without keeping
+    /// the track (for consumers whose memory must not grow with the clip). Throws `noAudioStream` without audio.
+    public static func stream(path: String, sampleRate: Int = AudioTrack.engineSampleRate,
+                              sink: (UnsafeBufferPointer<Float>) -> Void) throws(MediaError) {
+        guard sampleRate >= 1000, sampleRate <= 384_000 else { throw .invalidArgument("sample rate \(sampleRate)") }
+        let input = try InputFile(path: path)
+        guard let index = input.audioStreamIndex else { throw .noAudioStream(path) }
+        _ = try run(input: input, stream: index, targetRate: sampleRate, sink: sink)
+    }
+
+
     /// Counts samples per channel at the native rate and after resampling, without keeping them.
     static func countSamples(input: InputFile, stream: Int32, targetRate: Int) throws(MediaError)
         -> (native: Int, resampled: Int, damaged: Int)

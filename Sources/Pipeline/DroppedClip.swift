@@ -73,8 +73,8 @@ public enum PositionSource: Sendable, Equatable {
 
 /// A video that lost frames, read by the decode plan every face shares.
 ///
-/// Pass 1 (`open`) decodes the video once for the survivors' timestamps and the face box, and the audio once at
-/// 16 kHz (`SlotAudio`); it holds no pictures. Pass 2 (`survivorFeatures(for:)`) runs only when the aligner reads
+/// Pass 1 (`open`) decodes the video once for the survivors' timestamps and the face box, and streams the audio once at
+/// 16 kHz (`SlotAudio.stream`: its length and MFCC frames, not its samples); it holds no pictures. Pass 2 (`survivorFeatures(for:)`) runs only when the aligner reads
 /// pictures: it streams the survivors' face squares and keeps just the small features the aligner asks for
 /// (thumbnails, mouth crops). Pass 3 is the restore job's own (`RestorePipeline`). Memory is therefore a few
 /// floats per survivor, whatever the length.
@@ -92,14 +92,14 @@ public final class DroppedClip: @unchecked Sendable {
     public let audio: SlotAudio
     /// Times the video and the audio of the input were decoded so far (benchmarks report them).
     public private(set) var videoDecodes: Int
-    public let audioDecodes: Int
+    public var audioDecodes: Int { audio.decodes }
 
     public var survivorCount: Int { timestamps.count }
     public var slotCount: Int { grid.slotCount }
     public var fps: Double { grid.fps.value }
 
     init(path: String, stream: VideoStreamInfo, timestamps: [Double], hasTimestamps: Bool, faceBox: PixelRect?, truth: TruthFile?,
-         grid: SlotGrid, audio: SlotAudio, videoDecodes: Int, audioDecodes: Int) {
+         grid: SlotGrid, audio: SlotAudio, videoDecodes: Int) {
         self.path = path
         self.stream = stream
         self.timestamps = timestamps
@@ -109,7 +109,6 @@ public final class DroppedClip: @unchecked Sendable {
         self.grid = grid
         self.audio = audio
         self.videoDecodes = videoDecodes
-        self.audioDecodes = audioDecodes
     }
 
     /// Pass 1: opens `path`. `truthPath` names a truth file (checked against the clip); `fps` and `slots` override the
@@ -134,12 +133,13 @@ public final class DroppedClip: @unchecked Sendable {
             try truth.validate(frameCount: timestamps.count, width: stream.width, height: stream.height, file: truthPath)
         }
         progress?("reading the audio")
-        let track = try SlotAudio.decodeTrack(path: path)
+        let streamed = try SlotAudio.stream(path: path)
         let grid = try SlotGrid.make(survivors: timestamps.count, timestamps: hasTimestamps ? timestamps : nil, declared: stream.frameRate,
-                                     audioDuration: track?.duration, truth: truth, fps: fps, slots: slots)
+                                     audioDuration: streamed.map { Double($0.sampleCount) / Double(AudioTrack.engineSampleRate) },
+                                     truth: truth, fps: fps, slots: slots)
         return DroppedClip(path: path, stream: stream, timestamps: timestamps, hasTimestamps: hasTimestamps, faceBox: try sampler?.box(),
-                           truth: truth, grid: grid, audio: SlotAudio(track: track, fps: grid.fps.value, slotCount: grid.slotCount),
-                           videoDecodes: 1, audioDecodes: 1)
+                           truth: truth, grid: grid, audio: SlotAudio(streamed: streamed, path: path, fps: grid.fps.value, slotCount: grid.slotCount),
+                           videoDecodes: 1)
     }
 
     /// Side of the face squares pass 2 cuts (the engine's evaluation and training size).

@@ -102,7 +102,7 @@ public enum RestorePipeline {
         guard positions.count == k else {
             throw CorpusError.truthMismatch("\(positions.count) positions for \(k) surviving frames")
         }
-        if clip.audio.track == nil { notes.append("no audio track: the clip length comes from the timestamps") }
+        if !clip.audio.hasTrack { notes.append("no audio track: the clip length comes from the timestamps") }
         let fps = clip.grid.fps
 
         // Pass 3: restore gap by gap, encode as we go.

@@ -6,27 +6,54 @@ import Media
 /// A clip's audio on its slot grid: 16 kHz mono decoded once, each kind of feature computed once, and every per-slot
 /// view the engine needs (Ali-Net's segments, FE-Net's rows) derived from them.
 ///
-/// Before this type the restore job decoded the audio four times and computed MFCC twice; now a job holds one
-/// `SlotAudio` and passes it to the aligner and the restorer.
+/// Two ways to hold it: with the samples (`init(track:…)`: the harness, benches, tests), or streamed
+/// (`init(streamed:path:…)`: the decode plan), where pass 1 decodes the track chunk by chunk, computes the MFCC frames
+/// on the way (`StreamedMFCC`, equal to `AudioFeatures.compute` on the whole track) and keeps only them, so memory
+/// does not grow with the clip by the samples (10 minutes at 16 kHz are 38 MB as floats; the MFCC frames 3 MB). The
+/// samples themselves (`track`: the phone recogniser, the inspector) are then decoded again on first use, counted in
+/// `decodes`.
 public final class SlotAudio: @unchecked Sendable {
-    /// Mono 16 kHz samples; nil when the clip has no audio stream.
-    public let track: AudioTrack?
     /// Rate of the slot grid.
     public let fps: Double
     /// n: slots of the grid.
     public let slotCount: Int
+    /// True when the clip has an audio stream.
+    public let hasTrack: Bool
+    /// 16 kHz samples of the track (0 without one).
+    public let sampleCount: Int
+    /// Times the input's audio was decoded for this object (0 for `init(track:…)`, whose caller decoded it).
+    public var decodes: Int { lock.withLock { decodeCount } }
 
+    private let source: String?
     private let lock = NSLock()
+    private var kept: AudioTrack?
+    private var decodeCount: Int
     private var features: [AudioFeatureSettings: FeatureMatrix] = [:]
     private var restorationRowsCache: FeatureMatrix??
 
     public init(track: AudioTrack?, fps: Double, slotCount: Int) {
-        self.track = track
         self.fps = fps
         self.slotCount = slotCount
+        hasTrack = track != nil
+        sampleCount = track?.samples.count ?? 0
+        kept = track
+        source = nil
+        decodeCount = 0
     }
 
-    /// The 16 kHz audio of the file at `path`, or nil when it has no audio stream (the one audio decode of a job).
+    /// The audio pass 1 streamed from `path` (`stream(path:)`); the samples are decoded again only if asked for.
+    public init(streamed: StreamedAudio?, path: String, fps: Double, slotCount: Int) {
+        self.fps = fps
+        self.slotCount = slotCount
+        hasTrack = streamed != nil
+        sampleCount = streamed?.sampleCount ?? 0
+        kept = nil
+        source = path
+        decodeCount = 1
+        if let mfcc = streamed?.mfcc { features[.mfcc] = mfcc }
+    }
+
+    /// The 16 kHz audio of the file at `path`, or nil when it has no audio stream (one whole decode).
     public static func decodeTrack(path: String) throws(MediaError) -> AudioTrack? {
         do {
             return try AudioDecoder.decode(path: path)
@@ -36,12 +63,34 @@ public final class SlotAudio: @unchecked Sendable {
         }
     }
 
+    /// Mono 16 kHz samples; nil when the clip has no audio stream. A streamed clip decodes them here on first use
+    /// (and keeps them).
+    public func loadTrack() throws(MediaError) -> AudioTrack? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let kept { return kept }
+        guard hasTrack, let source else { return nil }
+        let decoded = try Self.decodeTrack(path: source)
+        decodeCount += 1
+        kept = decoded
+        return decoded
+    }
+
+    /// `loadTrack()`, nil also when a streamed clip's second decode fails (the file decoded in pass 1, so only a file
+    /// changed in between can fail it; use `loadTrack()` to see the error).
+    public var track: AudioTrack? { try? loadTrack() }
+
+    /// Seconds of audio, nil without a track.
+    public var duration: Double? { hasTrack ? Double(sampleCount) / Double(AudioTrack.engineSampleRate) : nil }
+
     /// True when there is enough audio for one 25 ms analysis window.
-    public var hasSpeechWindow: Bool { (track?.samples.count ?? 0) >= 400 }
+    public var hasSpeechWindow: Bool { sampleCount >= 400 }
 
     /// The feature frames of `settings` (10 ms hop), computed once; nil without enough audio.
     public func features(_ settings: AudioFeatureSettings) throws -> FeatureMatrix? {
-        guard let track, hasSpeechWindow else { return nil }
+        guard hasTrack, hasSpeechWindow else { return nil }
+        if let f = lock.withLock({ features[settings] }) { return f }
+        guard let track = try loadTrack() else { return nil }
         lock.lock()
         defer { lock.unlock() }
         if let f = features[settings] { return f }
@@ -67,9 +116,9 @@ public final class SlotAudio: @unchecked Sendable {
 
     /// Ali-Net's `slotCount × segmentSize` slot segments for `configuration` (Eq. 4's audio input).
     public func aliNetSegments(_ configuration: AliNetConfiguration) throws -> [Float] {
-        guard track != nil else { throw AlignmentError.missingInput("the clip has no audio track; Ali-Net aligns by the audio") }
+        guard hasTrack else { throw AlignmentError.missingInput("the clip has no audio track; Ali-Net aligns by the audio") }
         guard let features = try features(AliNetInputs.featureSettings(configuration)) else {
-            throw AlignmentError.missingInput("audio of \(track?.samples.count ?? 0) samples is too short for one 25 ms window")
+            throw AlignmentError.missingInput("audio of \(sampleCount) samples is too short for one 25 ms window")
         }
         return try AliNetInputs.segments(features: features, fps: fps, slotCount: slotCount, configuration: configuration)
     }
