@@ -106,7 +106,7 @@ struct RestoreCommand: ParsableCommand {
         if json { try printJSON(summary); return }
         // Name the estimator that placed the frames ("posterior-visual"), not the catalog entry ("aligner").
         let from = summary.positionsFrom == clipAligner.name ? AlignerNames.label(of: clipAligner) : summary.positionsFrom
-        print("restored \(summary.output): \(summary.slots) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
+        print("restored \(summary.output): \(summary.frames) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
               "(\(summary.restoredFrames) synthesized by \(summary.method), positions from \(from))")
         let speed = EvaluationReport.speedText(frames: summary.restoredFrames, seconds: summary.restoreSeconds)
         print(String(format: "took %.1f s (restoration %.1f s, %@ frames/s)", summary.seconds, summary.restoreSeconds,
