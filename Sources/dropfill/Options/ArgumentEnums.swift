@@ -8,6 +8,7 @@ import Pipeline
 extension DropModel: ExpressibleByArgument {}
 extension TimestampMode: ExpressibleByArgument {}
 extension ClipPreparation.Crop: ExpressibleByArgument {}
+extension OutsideMethod: ExpressibleByArgument {}
 
 /// The colour convention of the metrics (`--convention`).
 enum ConventionChoice: String, CaseIterable, ExpressibleByArgument {
