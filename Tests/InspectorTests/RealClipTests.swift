@@ -12,18 +12,6 @@ import Testing
 @Suite struct RealClipTests {
     static let officeMan = Prerequisite.sharedClip("vfr-dropped/office-man.mp4")
 
-    /// start_time of the video and audio streams of `path`, by ffprobe.
-    static func startTimes(_ path: String) throws -> (video: Double, audio: Double) {
-        let out = try ExternalTool.run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0", path]) ?? ""
-        var video = Double.nan, audio = Double.nan
-        for line in out.split(separator: "\n") {
-            let cells = line.split(separator: ",")
-            guard cells.count == 2, let t = Double(cells[1]) else { continue }
-            if cells[0] == "video" { video = t } else if cells[0] == "audio" { audio = t }
-        }
-        return (video, audio)
-    }
-
     @Test(.enabled(if: officeMan != nil && Prerequisite.ffmpeg, "needs shared/data/vfr-dropped/office-man.mp4 and ffprobe"))
     func officeManAgreesEverywhereAndKeepsItsFrameCountAndOffset() throws {
         let path = try #require(Self.officeMan)
@@ -46,7 +34,7 @@ import Testing
         #expect(expectedFrames == 183)
         let info = try MediaInfo.probe(path: out)
         #expect(info.frameCount == expectedFrames && info.timestampGaps.isEmpty)
-        let before = try Self.startTimes(path), after = try Self.startTimes(out)
+        let before = try ExternalTool.streamStartTimes(path), after = try ExternalTool.streamStartTimes(out)
         #expect(abs((after.video - after.audio) - (before.video - before.audio)) < 0.5 / fps, "A/V offset \(after) vs \(before)")
         // inspect (no --dropped, no truth): its timestamps show the gaps, so it is inspected as it is, not dropped again.
         let options = EngineAdapters.Options(maxSide: 64, locator: ModelLocator(searchFolders: [dir.appendingPathComponent("no models").path]))

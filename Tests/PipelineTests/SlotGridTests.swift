@@ -51,21 +51,10 @@ import Testing
         return (dir, delayed, truth)
     }
 
-    static func startTimes(_ path: String) throws -> (video: Double, audio: Double) {
-        let out = try ExternalTool.run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0", path]) ?? ""
-        var video = Double.nan, audio = Double.nan
-        for line in out.split(separator: "\n") {
-            let cells = line.split(separator: ",")
-            guard cells.count == 2, let t = Double(cells[1]) else { continue }
-            if cells[0] == "video" { video = t } else if cells[0] == "audio" { audio = t }
-        }
-        return (video, audio)
-    }
-
     @Test(.enabled(if: Prerequisite.ffmpeg, "ffmpeg/ffprobe are not installed (scripts/setup.sh installs them)"))
     func aDelayedVideoIsPlacedAgainstItsAudioAndRestoredWithItsOffset() throws {
         let (dir, path, truth) = try Self.delayedClip(offset: 0.08)
-        let source = try Self.startTimes(path)
+        let source = try ExternalTool.streamStartTimes(path)
         #expect(abs(source.video - source.audio - 0.08) < 0.02, "the remux did not delay the video: \(source)")
         let clip = try DroppedClip.open(path: path, findFace: false)
         #expect(clip.grid.firstVideoSlot == 2)
@@ -76,7 +65,7 @@ import Testing
                                               aligner: UniformClipAligner())
         #expect(summary.positions == aligned && summary.firstSlot == 2 && summary.heldAtStart == 0)
         #expect(try MediaInfo.probe(path: out).frameCount == truth.originalFrameCount)
-        let restored = try Self.startTimes(out)
+        let restored = try ExternalTool.streamStartTimes(out)
         #expect(abs((restored.video - restored.audio) - (source.video - source.audio)) < 0.5 / 25)
     }
 }
