@@ -35,10 +35,8 @@ extension DropSettings {
     /// name, so two clips of equal length get different patterns under one seed while a run stays reproducible.
     /// Used where one seed drops many clips (`evaluate`, a rating study); `drop` of one clip keeps its seed as given.
     public func forClip(_ key: String) -> DropSettings {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         var s = self
-        s.seed = seed ^ h
+        s.seed = seed ^ FNV1a.hash(key.utf8)
         return s
     }
 }

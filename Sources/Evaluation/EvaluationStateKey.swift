@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 import Pipeline
 import Restoration
@@ -33,9 +34,7 @@ public struct EvaluationStateKey: Codable, Equatable, Sendable {
 
     /// FNV-1a of `bytes`, as hex digits.
     public static func fnv1a(_ bytes: Data) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
+        String(FNV1a.hash(bytes), radix: 16)
     }
 
     // MARK: - Model fingerprints

@@ -87,12 +87,7 @@ public struct Study: Sendable, Equatable {
         var canonical = "name=\(name)\nclips=\(clips.joined(separator: "|"))\nmethods=\(methods.joined(separator: "|"))\n"
         canonical += "drop=\(drop.model.rawValue),\(drop.rate),\(drop.seed),\(drop.burstLength.map { "\($0)" } ?? "-")\n"
         canonical += "attributes=\(attributes.joined(separator: "|"))\nscale=\(scale.rawValue)\nmax_side=\(maxSide)"
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in canonical.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        let s = String(h, radix: 16)
+        let s = String(FNV1a.hash(canonical.utf8), radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }
 
