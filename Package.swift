@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Tensor", "Pipeline", "Training", "Evaluation", "Alignment", "Phonetics", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Metrics", "Media", "Evaluation", "Landmarks", "Pipeline", "Corpus", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "InspectorTests", dependencies: ["Restoration", "Metrics", "Media", "Alignment", "Inspector", "DropfillTestSupport"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Restoration", "Metrics", "Media", "Alignment", "Inspector", "Pipeline", "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "Tensor", "DropfillTestSupport"]),
     ],

@@ -26,6 +26,9 @@ public enum EngineAdapters {
         public var truthPath: String?
         /// Treat the clip as already dropped even without a truth file.
         public var dropped = false
+        /// Drop frames here even from a clip whose timestamps show it already lost some (a real dropped clip is
+        /// otherwise inspected as it is: its survivors are never dropped again unless asked).
+        public var dropAgain = false
         /// Longest side frames are shown at (restoration itself runs at full size, as `restore` does).
         public var maxSide = 256
         /// Where the models are (the CLI reads its flags and environment into it).
@@ -33,20 +36,22 @@ public enum EngineAdapters {
         /// Side of the face square learned methods restore.
         public var faceSize: Int
 
-        public init(rate: Double = 0.87, seed: UInt64 = 0, truthPath: String? = nil, dropped: Bool = false, maxSide: Int = 256,
-                    locator: ModelLocator = ModelLocator(), faceSize: Int = 256) {
+        public init(rate: Double = 0.87, seed: UInt64 = 0, truthPath: String? = nil, dropped: Bool = false, dropAgain: Bool = false,
+                    maxSide: Int = 256, locator: ModelLocator = ModelLocator(), faceSize: Int = 256) {
             self.rate = rate
             self.seed = seed
             self.truthPath = truthPath
             self.dropped = dropped
+            self.dropAgain = dropAgain
             self.maxSide = maxSide
             self.locator = locator
             self.faceSize = faceSize
         }
     }
 
-    /// Opens `path`: a dropped clip when `--truth` is given, a truth file lies beside it, or `dropped` is set;
-    /// otherwise a complete clip that is dropped here as `dropfill drop` would. Reports progress to `mailbox`.
+    /// Opens `path`: a dropped clip when `--truth` is given, a truth file lies beside it, `dropped` is set, or its own
+    /// timestamps show frames missing (unless `dropAgain`); otherwise a complete clip that is dropped here as
+    /// `dropfill drop` would. Reports progress to `mailbox`.
     public static func session(path: String, options: Options, mailbox: LoaderMailbox? = nil) throws(InspectorError) -> InspectorSession {
         let besideTruth = TruthFile.defaultPath(forVideo: path)
         if let t = options.truthPath {
@@ -56,14 +61,24 @@ public enum EngineAdapters {
             return try droppedSession(path: path, truthPath: besideTruth, options: options, mailbox: mailbox)
         }
         if options.dropped { return try droppedSession(path: path, truthPath: nil, options: options, mailbox: mailbox) }
-        return try completeSession(path: path, options: options, mailbox: mailbox)
+        let clip = try open(path: path, truthPath: nil, mailbox: mailbox)
+        if clip.timestampsShowGaps && !options.dropAgain {
+            return try droppedSession(clip: clip, truthPath: nil, options: options, mailbox: mailbox,
+                                      note: "\(clip.grid.timestampSpan - clip.survivorCount) frames are missing by its timestamps: inspected as dropped (--drop-again drops more)")
+        }
+        return try completeSession(clip: clip, options: options, mailbox: mailbox)
     }
 
     // MARK: - Complete clip: drop here, truth known
 
     /// A complete clip, frames dropped with `DropSimulation` (rate, seed) as `dropfill drop` does.
     public static func completeSession(path: String, options: Options, mailbox: LoaderMailbox? = nil) throws(InspectorError) -> InspectorSession {
-        let clip = try open(path: path, truthPath: nil, mailbox: mailbox)
+        try completeSession(clip: try open(path: path, truthPath: nil, mailbox: mailbox), options: options, mailbox: mailbox)
+    }
+
+    /// `completeSession(path:…)` on a clip opened already.
+    static func completeSession(clip: DroppedClip, options: Options, mailbox: LoaderMailbox?) throws(InspectorError) -> InspectorSession {
+        let path = clip.path
         let frames = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding").frames
         let n = frames.count
         let mask: [Bool]
@@ -80,7 +95,14 @@ public enum EngineAdapters {
 
     /// A clip that already lost frames; the truth file (positions, source clip) enables the comparisons.
     public static func droppedSession(path: String, truthPath: String?, options: Options, mailbox: LoaderMailbox? = nil) throws(InspectorError) -> InspectorSession {
-        let clip = try open(path: path, truthPath: truthPath, mailbox: mailbox)
+        try droppedSession(clip: try open(path: path, truthPath: truthPath, mailbox: mailbox), truthPath: truthPath, options: options,
+                           mailbox: mailbox)
+    }
+
+    /// `droppedSession(path:…)` on a clip opened already; `note` is shown with the session's notes.
+    static func droppedSession(clip: DroppedClip, truthPath: String?, options: Options, mailbox: LoaderMailbox?,
+                               note: String? = nil) throws(InspectorError) -> InspectorSession {
+        let path = clip.path
         let surviving = try decodeFrames(path: path, options: options, mailbox: mailbox, label: "decoding survivors").frames
         let k = surviving.count
         let n = clip.slotCount
@@ -98,7 +120,7 @@ public enum EngineAdapters {
         let name = URL(fileURLWithPath: path).lastPathComponent
         return try assemble(name: name, clip: clip, survivorIndices: Array(0..<k), fps: clip.fps, n: n, shown: surviving,
                             timestamps: clip.hasTimestamps ? clip.timestamps : nil, truthPositions: clip.truth?.positions,
-                            truthFrames: truthFrames, options: options, mailbox: mailbox)
+                            truthFrames: truthFrames, options: options, mailbox: mailbox, notes: note.map { [$0] } ?? [])
     }
 
     /// Pass 1 of the decode plan (slot grid, face box, audio), errors in the inspector's words.
@@ -141,9 +163,9 @@ public enum EngineAdapters {
     /// at display size.
     static func assemble(name: String, clip: DroppedClip, survivorIndices: [Int], fps: Double, n: Int, shown: [RGBImage],
                          timestamps: [Double]?, truthPositions: [Int]?, truthFrames: [RGBImage]?, options: Options,
-                         mailbox: LoaderMailbox?) throws(InspectorError) -> InspectorSession {
+                         mailbox: LoaderMailbox?, notes initialNotes: [String] = []) throws(InspectorError) -> InspectorSession {
         let k = shown.count
-        var notes: [String] = []
+        var notes = initialNotes
         mailbox?.progress("distance matrix")
         var d: DistanceMatrix
         var label: String
@@ -185,7 +207,9 @@ public enum EngineAdapters {
         if timestamps != nil { estimators.append(TimestampEstimator()) }
         mailbox?.progress("aligning")
         var results: [AlignmentResult] = []
-        let input = AlignmentInput(frameCount: k, slotCount: n, distances: d, timestamps: timestamps, fps: fps, visualChange: visualCue)
+        // Timestamps count from the grid's origin (the audio's start), as `align` and `restore` place them.
+        let input = AlignmentInput(frameCount: k, slotCount: n, distances: d, timestamps: timestamps, fps: fps, startTime: clip.grid.origin,
+                                   visualChange: visualCue)
         for e in estimators {
             do {
                 let est = try e.estimate(input)

@@ -104,8 +104,5 @@ final class AudioPacketCopier {
     }
 
     /// The start of a stream in seconds (its `start_time`), nil when unknown.
-    private static func startSeconds(_ st: UnsafeMutablePointer<AVStream>?) -> Double? {
-        guard let st, st.pointee.start_time != dropfill_nopts_value() else { return nil }
-        return Double(st.pointee.start_time) * av_q2d(st.pointee.time_base)
-    }
+    private static func startSeconds(_ st: UnsafeMutablePointer<AVStream>?) -> Double? { StreamStartTimes.seconds(st) }
 }

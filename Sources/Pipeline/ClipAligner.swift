@@ -13,6 +13,8 @@ public struct SurvivorFeatures: Sendable {
     public var count: Int
     /// Each survivor's timestamp in seconds from the file (nil when the frames carry none).
     public var timestamps: [Double]?
+    /// Seconds on the file's clock of slot 0 (`SlotGrid.origin`: the audio's start), where `timestamps` count from.
+    public var timestampOrigin: Double
     /// 32² grey thumbnails of each survivor's face square (`VisualChange.thumbnail`), when asked for.
     public var thumbnails: [[Float]]?
     /// Ali-Net's standardised mouth crops, `count × mouthSize` values, when asked for.
@@ -20,10 +22,11 @@ public struct SurvivorFeatures: Sendable {
     /// Each survivor's lip geometry (`LipGeometrySource`; nil where no face was found), when asked for.
     public var lipGeometry: [[Float]?]?
 
-    public init(count: Int, timestamps: [Double]? = nil, thumbnails: [[Float]]? = nil, mouths: [Float]? = nil,
+    public init(count: Int, timestamps: [Double]? = nil, timestampOrigin: Double = 0, thumbnails: [[Float]]? = nil, mouths: [Float]? = nil,
                 lipGeometry: [[Float]?]? = nil) {
         self.count = count
         self.timestamps = timestamps
+        self.timestampOrigin = timestampOrigin
         self.thumbnails = thumbnails
         self.mouths = mouths
         self.lipGeometry = lipGeometry
@@ -127,7 +130,7 @@ public struct TimestampClipAligner: ClipAligner {
             throw AlignmentError.missingInput("a surviving frame has no timestamp")
         }
         return try TimestampEstimator().estimate(AlignmentInput(frameCount: survivors.count, slotCount: slotCount, timestamps: ts,
-                                                                fps: fps, startTime: 0))
+                                                                fps: fps, startTime: survivors.timestampOrigin))
     }
 }
 

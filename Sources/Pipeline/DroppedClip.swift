@@ -3,58 +3,6 @@ import Corpus
 import Foundation
 import Media
 
-// MARK: - The slot grid
-
-/// The slot grid of a dropped clip — its rate and its slot count n — by the one rule every command uses.
-///
-/// - Rate: `--fps` when given, else the truth file's, else the stream's declared rate when the timestamps agree with
-///   it, else 1 / their nominal interval (never the median interval alone, which after 87% loss is several frames).
-/// - n: `--slots` when given, else the truth file's original frame count, else — when the timestamps are trusted
-///   (they span at least 90% of the slots the audio implies) — the frame count they imply (first to last survivor,
-///   which `drop` always keeps), else the longer of the audio and the timestamps' span.
-public struct SlotGrid: Sendable, Equatable {
-    public var fps: Rational
-    public var slotCount: Int
-    /// Slots from the first to the last survivor's timestamp (k when the timestamps were stripped).
-    public var timestampSpan: Int
-    /// Slots the audio implies (round(duration × fps)), nil without audio.
-    public var audioSlots: Int?
-    /// True when the timestamps can place the frames.
-    public var timestampsTrusted: Bool
-
-    /// The grid for `k` survivors with `timestamps` (nil: none in the file) and a stream of `declared` rate.
-    public static func make(survivors k: Int, timestamps: [Double]?, declared: Rational, audioDuration: Double?,
-                            truth: TruthFile?, fps: Double?, slots: Int?) throws(AlignmentError) -> SlotGrid {
-        guard k > 0 else { throw .emptyInput("the clip has no frames") }
-        if let fps { guard fps.isFinite, fps > 0, fps <= 1000 else { throw .invalidSetting("frame rate \(fps) (must lie in (0, 1000])") } }
-        if let slots { guard slots > 0, slots <= TruthFile.maxFrameCount else { throw .invalidSetting("slot count \(slots) (must lie in 1…\(TruthFile.maxFrameCount))") } }
-        let rate = fps.map { Rational(fps: $0) } ?? truth?.rational ?? nominalRate(timestamps: timestamps ?? [], declared: declared)
-        let span: Int
-        if let ts = timestamps, let first = ts.first, let last = ts.last {
-            span = Int(((last - first) * rate.value).rounded()) + 1
-        } else {
-            span = k
-        }
-        let audioSlots = audioDuration.map { Int(($0 * rate.value).rounded()) }
-        if let slots, let audioSlots, slots > max(2 * audioSlots, k + 1) {
-            // The audio gives every slot its features: far more slots than it covers is a mistake, and k × n distances
-            // of an Int.max slot count ask for unbounded memory.
-            throw .invalidSetting("slot count \(slots): the audio covers \(audioSlots) slots at \(String(format: "%.3f", rate.value)) fps (at most twice that is accepted)")
-        }
-        let trusted = timestamps != nil && (audioSlots.map { span >= Int(0.9 * Double($0)) } ?? true) && span >= k
-        let n = slots ?? truth?.originalFrameCount ?? (trusted ? span : max(audioSlots ?? span, span))
-        guard k <= n else { throw .moreFramesThanSlots(frames: k, slots: n) }
-        return SlotGrid(fps: rate, slotCount: n, timestampSpan: span, audioSlots: audioSlots, timestampsTrusted: trusted)
-    }
-
-    /// The stream's declared rate when the timestamps agree with it, else 1 / their nominal interval.
-    public static func nominalRate(timestamps: [Double], declared stream: Rational) -> Rational {
-        let declared = stream.value > 0 && stream.value.isFinite ? stream : Rational(25, 1)
-        guard let interval = TimestampGapFinder.nominalInterval(timestamps, declared: 1 / declared.value) else { return declared }
-        return abs(interval * declared.value - 1) < 0.01 ? declared : Rational(fps: 1 / interval)
-    }
-}
-
 // MARK: - Where positions come from
 
 /// Where the positions of the surviving frames come from.
@@ -133,12 +81,18 @@ public final class DroppedClip: @unchecked Sendable {
             try truth.validate(frameCount: timestamps.count, width: stream.width, height: stream.height, file: truthPath)
         }
         progress?("reading the audio")
-        let streamed = try SlotAudio.stream(path: path)
+        let starts = try StreamStartTimes.read(path: path)
+        // Samples of silence before the audio when it starts after the video (`SlotGrid.audioLead`), so its sample 0
+        // lies at slot 0 as well; streamed with them.
+        let leadSeconds = SlotGrid.audioLead(firstTimestamp: hasTimestamps ? timestamps.first : nil, audioStart: starts.audio)
+        let leadSamples = Int((leadSeconds * Double(AudioTrack.engineSampleRate)).rounded())
+        let streamed = try SlotAudio.stream(path: path, leadSamples: leadSamples)
         let grid = try SlotGrid.make(survivors: timestamps.count, timestamps: hasTimestamps ? timestamps : nil, declared: stream.frameRate,
-                                     audioDuration: streamed.map { Double($0.sampleCount) / Double(AudioTrack.engineSampleRate) },
-                                     truth: truth, fps: fps, slots: slots)
+                                     audioDuration: streamed.map { Double($0.sampleCount - leadSamples) / Double(AudioTrack.engineSampleRate) },
+                                     audioStart: starts.audio, truth: truth, fps: fps, slots: slots)
         return DroppedClip(path: path, stream: stream, timestamps: timestamps, hasTimestamps: hasTimestamps, faceBox: try sampler?.box(),
-                           truth: truth, grid: grid, audio: SlotAudio(streamed: streamed, path: path, fps: grid.fps.value, slotCount: grid.slotCount),
+                           truth: truth, grid: grid, audio: SlotAudio(streamed: streamed, path: path, leadSamples: leadSamples, fps: grid.fps.value,
+                                                                    slotCount: grid.slotCount),
                            videoDecodes: 1)
     }
 
@@ -148,7 +102,9 @@ public final class DroppedClip: @unchecked Sendable {
     /// Pass 2: the features `aligner` reads of the survivors, streamed from their face squares (no decode at all for
     /// an aligner that reads no pictures).
     public func survivorFeatures(for aligner: any ClipAligner, progress: ((String) -> Void)? = nil) throws -> SurvivorFeatures {
-        guard aligner.usesContent else { return SurvivorFeatures(count: survivorCount, timestamps: hasTimestamps ? timestamps : nil) }
+        guard aligner.usesContent else {
+            return SurvivorFeatures(count: survivorCount, timestamps: hasTimestamps ? timestamps : nil, timestampOrigin: grid.origin)
+        }
         return try survivorFeatures(extractor: SurvivorFeatureExtractor(for: aligner), progress: progress)
     }
 
@@ -176,7 +132,7 @@ public final class DroppedClip: @unchecked Sendable {
         guard taken == expected, index == survivorCount else {
             throw MediaError.decodeFailed(path: path, reason: "the second pass decoded \(index) frames, the first \(survivorCount)")
         }
-        return SurvivorFeatures(count: taken, timestamps: hasTimestamps ? stamps : nil,
+        return SurvivorFeatures(count: taken, timestamps: hasTimestamps ? stamps : nil, timestampOrigin: grid.origin,
                                 thumbnails: extractor.thumbnails ? thumbnails : nil, mouths: extractor.mouth != nil ? mouths : nil,
                                 lipGeometry: extractor.lips != nil ? geometry : nil)
     }
@@ -186,9 +142,7 @@ public final class DroppedClip: @unchecked Sendable {
                           progress: ((String) -> Void)? = nil) throws -> (positions: [Int], from: String, notes: [String]) {
         let n = slotCount, k = survivorCount
         var notes: [String] = []
-        if let audioSlots = grid.audioSlots, audioSlots < n, !grid.timestampsTrusted {
-            notes.append("the audio covers \(audioSlots) slots, the video \(n): the slots come from the longer")
-        }
+        if let note = grid.lengthNote { notes.append(note) }
         switch source {
         case let .truthFile(path):
             guard let truth else { throw CorpusError.notFound(path) }
@@ -212,10 +166,14 @@ public final class DroppedClip: @unchecked Sendable {
         }
     }
 
-    /// Positions from the timestamps, slot 0 at the first survivor's time.
+    /// Positions from the timestamps, slot 0 at the grid's origin (the audio's start; `SlotGrid`).
     func timestampPositions() throws -> [Int] {
-        try TimestampEstimator().positions(timestamps: timestamps, fps: fps, startTime: timestamps[0], slots: slotCount)
+        try TimestampEstimator().positions(timestamps: timestamps, fps: fps, startTime: grid.origin, slots: slotCount)
     }
+
+    /// True when the file's own timestamps show frames missing: a real dropped clip, which no command drops again
+    /// unless asked.
+    public var timestampsShowGaps: Bool { hasTimestamps && grid.timestampsTrusted && grid.timestampSpan > survivorCount }
 
     /// Positions of the survivors by `aligner` (the aligner's own estimate, before `monotone`).
     public func align(with aligner: any ClipAligner, progress: ((String) -> Void)? = nil) throws -> PositionEstimate {

@@ -42,8 +42,13 @@ public struct RestoreSummary: Sendable, Codable {
     /// "timestamps", "truth file", or the aligner's name.
     public var positionsFrom: String
     public var frameRate: String
-    /// n: slots of the restored clip.
+    /// n: slots of the grid, slot 0 at the audio's start (`SlotGrid`).
     public var slots: Int
+    /// The first slot written (the video's first frame; > 0 when the video starts after its audio): the output has
+    /// `slots − firstSlot` frames and starts `firstSlot / fps` after its audio.
+    public var firstSlot: Int = 0
+    /// Frames written: `slots − firstSlot`.
+    public var frames: Int { slots - firstSlot }
     /// k: surviving frames.
     public var survivors: Int
     public var restoredFrames: Int
@@ -104,12 +109,15 @@ public enum RestorePipeline {
         }
         if !clip.audio.hasTrack { notes.append("no audio track: the clip length comes from the timestamps") }
         let fps = clip.grid.fps
+        // The video starts at its first slot on the audio's grid (slot 1 for a video one frame behind its audio).
+        let start = min(clip.grid.firstVideoSlot, positions.first ?? 0)
 
         // Pass 3: restore gap by gap, encode as we go.
         let context = GapContext(frameRate: fps, slotCount: n, slotFeatures: try clip.audio.restorationRows())
         let sourceAudio = options.reencodeAudio ? try audioAtSourceRate(input) : nil
-        // Slot 0 is the first survivor's time (the timestamp estimator's origin): the copied audio keeps its offset to it.
-        let copy = options.reencodeAudio ? nil : AudioCopySource(path: input, videoOrigin: clip.hasTimestamps ? clip.timestamps.first : nil)
+        // The output's first frame is slot `start`, at origin + start / fps on the input's clock: the copied audio keeps
+        // its offset to it, so the restored video starts as far after its audio as the input's did.
+        let copy = options.reencodeAudio ? nil : AudioCopySource(path: input, videoOrigin: clip.grid.origin + Double(start) / fps.value)
         let decoder = try VideoDecoder(path: input)
         let size = decoder.outputSize
         let encoder = try VideoEncoder(path: output, width: size.width, height: size.height,
@@ -129,14 +137,14 @@ public enum RestorePipeline {
                 try PNGImage.write(picture, to: (dir as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.slot)))
             }
             written += 1
-            if written % 25 == 0 { progress?("restoring: \(written)/\(n) frames written") }
+            if written % 25 == 0 { progress?("restoring: \(written)/\(n - start) frames written") }
         }
         var previous: SlotFrame?
         var index = 0
         while let f = try decoder.nextFrame() {
             guard index < positions.count else { break }
             let current = SlotFrame(slot: positions[index], frame: f)
-            let gap = Array(((previous?.slot ?? -1) + 1)..<current.slot)
+            let gap = Array(((previous?.slot ?? (start - 1)) + 1)..<current.slot)
             let t0 = Date()
             let filled = try restorer.fillGap(left: previous, right: current, slots: gap, context: context)
             restoreSeconds += Date().timeIntervalSince(t0)
@@ -151,11 +159,11 @@ public enum RestorePipeline {
         }
         try encoder.finish()
         notes.append(contentsOf: encoder.notes)
-        let heldStart = positions.first ?? 0, heldEnd = n - 1 - (positions.last ?? (n - 1))
+        let heldStart = (positions.first ?? 0) - start, heldEnd = n - 1 - (positions.last ?? (n - 1))
         if heldStart > 0 { notes.append("\(heldStart) frame(s) before the first surviving frame were held (nothing to interpolate from)") }
         if heldEnd > 0 { notes.append("\(heldEnd) frame(s) after the last surviving frame were held (nothing to interpolate from)") }
         return RestoreSummary(input: input, output: output, method: restorer.name, positionsFrom: placed.from, frameRate: fps.description,
-                              slots: n, survivors: k, restoredFrames: restored + heldEnd, heldAtStart: heldStart, heldAtEnd: heldEnd,
+                              slots: n, firstSlot: start, survivors: k, restoredFrames: restored + heldEnd, heldAtStart: heldStart, heldAtEnd: heldEnd,
                               positions: positions, seconds: Date().timeIntervalSince(started), restoreSeconds: restoreSeconds,
                               videoDecodes: clip.videoDecodes + 1, audioDecodes: clip.audioDecodes + (sourceAudio == nil ? 0 : 1),
                               peakResidentMiB: Double(ResidentMemory.peak()) / 1_048_576, notes: notes)

@@ -7,19 +7,22 @@ import Restoration
 /// `dropfill restore`, the inspector's frame provider and the rating runner's stimuli all get their restorer here,
 /// so a study of "fenet" rates exactly what `restore` ships. Classical methods run on the full frame; learned
 /// methods (`RestorerCatalog.learned`) run on the clip's face square at `faceSize`² and are pasted back over the
-/// full frame restored by the background method (`CroppedRestorer`), unless `wholeFrame` is set or no face square
-/// is known.
+/// full frame restored by the background method (`outside`, `CroppedRestorer`: a feathered seam), unless `wholeFrame`
+/// is set or no face square is known.
 public struct RestorerFactory: Sendable {
     public var locator: ModelLocator
     /// Side of the face square a learned method restores.
     public var faceSize: Int
     /// Run learned methods on the whole frame instead of the face square.
     public var wholeFrame: Bool
+    /// How the frame outside the face square is restored.
+    public var outside: OutsideMethod
 
-    public init(locator: ModelLocator, faceSize: Int = 256, wholeFrame: Bool = false) {
+    public init(locator: ModelLocator, faceSize: Int = 256, wholeFrame: Bool = false, outside: OutsideMethod = .adaptive) {
         self.locator = locator
         self.faceSize = faceSize
         self.wholeFrame = wholeFrame
+        self.outside = outside
     }
 
     /// The method the tables of README rank first on held-out persons, and so every face's default.
@@ -33,6 +36,6 @@ public struct RestorerFactory: Sendable {
         let path = RestorerCatalog.learned.contains(method) ? try locator.restorationModelPath(for: method) : nil
         let restorer = try RestorerCatalog.make(method, modelPath: path)
         guard usesFaceSquare(method), let faceBox else { return restorer }
-        return CroppedRestorer(inner: restorer, background: BlendRestorer(), box: faceBox, size: faceSize)
+        return CroppedRestorer(inner: restorer, background: outside.restorer(), box: faceBox, size: faceSize)
     }
 }

@@ -14,13 +14,20 @@ public struct StreamedAudio: Sendable {
 
 extension SlotAudio {
     /// Decodes the 16 kHz audio of `path` chunk by chunk and computes its MFCC frames on the way; nil when the file
-    /// has no audio stream. Memory: one chunk of samples plus the frames.
-    public static func stream(path: String) throws -> StreamedAudio? {
+    /// has no audio stream. `leadSamples` of silence come first (the grid's audio lead, `SlotGrid.audioLead`) and are
+    /// counted in `sampleCount`. Memory: one chunk of samples plus the frames.
+    public static func stream(path: String, leadSamples: Int = 0) throws -> StreamedAudio? {
         var mfcc = StreamedMFCC(settings: .mfcc)
         var failure: (any Error)?
+        var leadPending = max(0, leadSamples)
         do {
             try AudioDecoder.stream(path: path, sampleRate: AudioFeatureSettings.mfcc.sampleRate) { chunk in
                 guard failure == nil else { return }
+                if leadPending > 0 {
+                    // Only once the file proved to have audio: a file without keeps `nil`.
+                    do { try mfcc.append([Float](repeating: 0, count: leadPending)) } catch { failure = error }
+                    leadPending = 0
+                }
                 do { try mfcc.append(chunk) } catch { failure = error }
             }
         } catch {

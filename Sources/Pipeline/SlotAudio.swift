@@ -25,6 +25,8 @@ public final class SlotAudio: @unchecked Sendable {
     public var decodes: Int { lock.withLock { decodeCount } }
 
     private let source: String?
+    /// Samples of silence a streamed clip's track starts with (`SlotGrid.audioLead`).
+    private let leadSamples: Int
     private let lock = NSLock()
     private var kept: AudioTrack?
     private var decodeCount: Int
@@ -38,17 +40,20 @@ public final class SlotAudio: @unchecked Sendable {
         sampleCount = track?.samples.count ?? 0
         kept = track
         source = nil
+        leadSamples = 0
         decodeCount = 0
     }
 
-    /// The audio pass 1 streamed from `path` (`stream(path:)`); the samples are decoded again only if asked for.
-    public init(streamed: StreamedAudio?, path: String, fps: Double, slotCount: Int) {
+    /// The audio pass 1 streamed from `path` (`stream(path:leadSamples:)`, whose `leadSamples` of silence it repeats
+    /// before the samples when they are decoded again); the samples are decoded again only if asked for.
+    public init(streamed: StreamedAudio?, path: String, leadSamples: Int = 0, fps: Double, slotCount: Int) {
         self.fps = fps
         self.slotCount = slotCount
         hasTrack = streamed != nil
         sampleCount = streamed?.sampleCount ?? 0
         kept = nil
         source = path
+        self.leadSamples = max(0, leadSamples)
         decodeCount = 1
         if let mfcc = streamed?.mfcc { features[.mfcc] = mfcc }
     }
@@ -70,8 +75,11 @@ public final class SlotAudio: @unchecked Sendable {
         defer { lock.unlock() }
         if let kept { return kept }
         guard hasTrack, let source else { return nil }
-        let decoded = try Self.decodeTrack(path: source)
+        var decoded = try Self.decodeTrack(path: source)
         decodeCount += 1
+        if let t = decoded, leadSamples > 0 {
+            decoded = AudioTrack(samples: [Float](repeating: 0, count: leadSamples) + t.samples, sampleRate: t.sampleRate)
+        }
         kept = decoded
         return decoded
     }

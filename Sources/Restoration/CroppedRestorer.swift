@@ -4,8 +4,10 @@ import Media
 /// back over the full frame restored by `background`, with a feathered seam.
 ///
 /// FE-Net is trained on S×S face crops; a user's video is a full frame. Outside the face the picture is nearly
-/// static, so a plain cross-fade serves there, and the seam is hidden by a linear ramp of `feather` pixels inside the
-/// square's border (weight 0 at the border, 1 from `feather` pixels in).
+/// static, so a classical method serves there — by default the cross-fade where the neighbours agree and the nearer
+/// neighbour where they differ (`AdaptiveNeighbourRestorer`: no double edges on collar and tie) — and the seam is
+/// hidden by a linear ramp of `feather` pixels inside the square's border (weight 0 at the border, 1 from `feather`
+/// pixels in).
 public struct CroppedRestorer: FrameRestorer {
     public let inner: any FrameRestorer
     public let background: any FrameRestorer
@@ -18,7 +20,7 @@ public struct CroppedRestorer: FrameRestorer {
 
     public var name: String { inner.name }
 
-    public init(inner: any FrameRestorer, background: any FrameRestorer = BlendRestorer(), box: PixelRect, size: Int,
+    public init(inner: any FrameRestorer, background: any FrameRestorer = AdaptiveNeighbourRestorer(), box: PixelRect, size: Int,
                 feather: Int? = nil) {
         self.inner = inner
         self.background = background

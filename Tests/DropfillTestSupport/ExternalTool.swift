@@ -22,3 +22,17 @@ public enum ExternalTool {
         return data
     }
 }
+
+extension ExternalTool {
+    /// The start_time of the first video and audio streams of `path` by ffprobe (NaN where missing): A/V offsets in tests.
+    public static func streamStartTimes(_ path: String) throws -> (video: Double, audio: Double) {
+        let out = try run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0", path]) ?? ""
+        var video = Double.nan, audio = Double.nan
+        for line in out.split(separator: "\n") {
+            let cells = line.split(separator: ",")
+            guard cells.count == 2, let t = Double(cells[1]) else { continue }
+            if cells[0] == "video", video.isNaN { video = t } else if cells[0] == "audio", audio.isNaN { audio = t }
+        }
+        return (video, audio)
+    }
+}

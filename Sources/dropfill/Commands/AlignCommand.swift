@@ -54,6 +54,8 @@ struct AlignCommand: ParsableCommand {
         var aligner: String
         var fps: Double
         var slots: Int
+        /// The video's first slot on the audio's grid (1 for a video that starts one frame after its audio).
+        var firstSlot: Int
         var survivors: Int
         var positions: [Int]
         var positionBias: Int?
@@ -73,9 +75,7 @@ struct AlignCommand: ParsableCommand {
         Parallel.configureDefaultThreads()
         let clipAligner = try AlignerCatalog.make(aligner, locator: .forProcess(alignerModel: model))
         let clip = try DroppedClip.open(path: dropped, fps: fps, slots: slots, findFace: clipAligner.usesContent)
-        if let audioSlots = clip.grid.audioSlots, audioSlots < clip.slotCount, !clip.grid.timestampsTrusted {
-            FileHandle.standardError.write(Data("note: the audio covers \(audioSlots) slots, the video \(clip.slotCount): the slots come from the longer\n".utf8))
-        }
+        if let note = clip.grid.lengthNote { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let start = Date()
         let estimate = try clip.align(with: clipAligner)
         let seconds = Date().timeIntervalSince(start)
@@ -87,10 +87,14 @@ struct AlignCommand: ParsableCommand {
             }
             bias = try PositionBias(predicted: estimate.positions, truth: t.positions)
         }
-        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, survivors: clip.survivorCount,
+        let out = Output(file: dropped, aligner: aligner, fps: clip.fps, slots: clip.slotCount, firstSlot: clip.grid.firstVideoSlot, survivors: clip.survivorCount,
                          positions: estimate.positions, positionBias: bias?.total, exactShare: bias?.exactShare, seconds: seconds)
         if json { try printJSON(out); return }
         print("\(dropped): \(out.survivors) surviving frames in \(out.slots) slots at \(String(format: "%.3f", out.fps)) fps, aligner \(aligner)")
+        if out.firstSlot > 0 {
+            print(String(format: "slot 0 is the audio's start; the video starts at slot %d (%.3f s after its audio)", out.firstSlot,
+                         Double(out.firstSlot) / out.fps))
+        }
         print("frame  slot")
         for (i, s) in estimate.positions.enumerated() { print(String(format: "%5d  %4d", i, s)) }
         if let bias {

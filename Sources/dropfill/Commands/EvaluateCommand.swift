@@ -77,6 +77,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Frame crop.")
     var crop: ClipPreparation.Crop = .face
 
+    @Flag(help: "Score full frames at native size as `restore` writes them (learned methods on the face square, pasted over --outside): PSNR/SSIM of the whole frame and of its face square, and sharpness (variance of the Laplacian) restored against truth. No state folder; --seeds, --rate, --max-frames apply.")
+    var fullFrame = false
+
+    @Option(help: "How the frame outside a learned method's face square is restored (with --full-frame; restore uses adaptive).")
+    var outside: OutsideMethod = .adaptive
+
     @Option(help: "Use at most this many frames of each clip.")
     var maxFrames: Int?
 
@@ -136,6 +142,10 @@ struct EvaluateCommand: ParsableCommand {
         let corpus = try corpusOptions.select(input)
         for clip in corpus.clips { plan.addInput(clip.path) }
         let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
+        if fullFrame {
+            try runFullFrame(corpus.clips, locator: locator, progress: progress)
+            return
+        }
         // The harness's frames are already face squares: every method runs on them as they are (no paste-back).
         let factory = RestorerFactory(locator: locator, wholeFrame: true)
         let restorers = try RestorerCatalog.names(list: methods.description).map { try factory.make($0, faceBox: nil) }
@@ -180,6 +190,23 @@ struct EvaluateCommand: ParsableCommand {
             try PNGImage.write(try EvaluationReport.sweepPlot(reports), to: plot)
             progress.note("plot written to \(plot)")
         }
+    }
+
+    /// `--full-frame`: every clip × seed scored whole and in its face square, with sharpness (`FullFrameEvaluation`).
+    private func runFullFrame(_ clips: [Clip], locator: ModelLocator, progress: ProgressLine) throws {
+        let factory = RestorerFactory(locator: locator, outside: outside)
+        let names = try RestorerCatalog.names(list: methods.description)
+        var results: [FullFrameResult] = []
+        for (i, clip) in clips.enumerated() {
+            for s in 0..<UInt64(seeds) {
+                progress.update("[\(i * seeds + Int(s))/\(clips.count * seeds)] full frames of \(clip.relativePath) seed \(seed &+ s)")
+                results.append(try FullFrameEvaluation.evaluate(
+                    clip, drop: DropSettings(model: model, rate: rate, seed: seed &+ s, burstLength: burstLength), methods: names,
+                    factory: factory, convention: MetricConvention(color: convention.color, roundTo8Bit: !noRounding), maxFrames: maxFrames))
+            }
+        }
+        progress.finish()
+        if json { try printJSON(results) } else { print(FullFrameEvaluation.text(results, outside: outside)) }
     }
 
     private func output(_ reports: [EvaluationReport], results: [[ClipResult]]) throws {

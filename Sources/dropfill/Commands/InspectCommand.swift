@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Inspect a clip in the terminal: where each surviving frame was placed and why, and the restored frames beside the truth.",
         discussion: """
-            CLIP complete: frames are dropped here as `dropfill drop --rate R --seed S` would, and everything is shown against the truth. CLIP already dropped: give its truth file with --truth (or keep `dropfill drop`'s CLIP.truth.json beside it), or pass --dropped to inspect it without truth. No CLIP opens the bundled sample SampleData/grid-bbaf2n.mp4.
+            CLIP complete: frames are dropped here as `dropfill drop --rate R --seed S` would, and everything is shown against the truth. CLIP already dropped: give its truth file with --truth (or keep `dropfill drop`'s CLIP.truth.json beside it), or pass --dropped to inspect it without truth; a clip whose own timestamps show frames missing (a real dropped clip) is inspected as dropped unless --drop-again is given. No CLIP opens the bundled sample SampleData/grid-bbaf2n.mp4.
 
             Views: 1 alignment heatmap, 2 DP steps (Eq. 10, paper Fig. 7), 3 frames. Press ? for every key. Images: sixel when the terminal answers DA1 with a 4, else half-blocks in 24-bit colour, else 256 colours, else ASCII; --graphics forces one, i cycles them. `dropfill doctor` shows what was detected.
 
@@ -37,6 +37,9 @@ struct InspectCommand: ParsableCommand {
 
     @Flag(help: "Treat CLIP as already dropped even without a truth file.")
     var dropped = false
+
+    @Flag(help: "Drop frames here even when CLIP's timestamps show it already lost some.")
+    var dropAgain = false
 
     @Option(name: .customLong("aligner"), help: "Aligner to open on (the `a` key cycles through the ones the inspector computes). Default: aligner, the Ali-Net retrieval the model file records as best.")
     var alignerName: AlignerName = .best
@@ -67,7 +70,7 @@ struct InspectCommand: ParsableCommand {
         guard let path = clip ?? InspectorLauncher.samplePath() else {
             throw InspectorError.loadFailed("no CLIP given and SampleData/grid-bbaf2n.mp4 not found")
         }
-        try InspectorLauncher.run(path: path, options: EngineAdapters.Options(rate: rate, seed: seed, truthPath: truth, dropped: dropped, locator: .forProcess()),
+        try InspectorLauncher.run(path: path, options: EngineAdapters.Options(rate: rate, seed: seed, truthPath: truth, dropped: dropped, dropAgain: dropAgain, locator: .forProcess()),
                                   graphics: forced, theme: theme, aligner: AlignerNames.resolve(aligner), method: method)
     }
 }

@@ -20,7 +20,7 @@ struct RestoreCommand: ParsableCommand {
               aligner     always the aligner
               FILE        a truth file written by `dropfill drop` (experiments)
 
-            The output has the original frame rate (the timestamps' nominal interval, or --fps) and the complete audio. Frames before the first or after the last surviving frame can only be held; the summary says how many. Learned methods (fenet) restore the face square and paste it into the full frame.
+            The output has the original frame rate (the timestamps' nominal interval, or --fps) and the complete audio. Frames before the first or after the last surviving frame can only be held; the summary says how many. Learned methods (fenet) restore the face square and paste it into the full frame with a feathered seam, over the outside restored by --outside. Slot 0 is the audio's start: a video that starts after its audio keeps that offset, and its frames count from the slot where it starts.
 
             Examples:
               dropfill drop clip.mp4 -o d.mp4 --rate 0.87 --timestamps keep
@@ -55,6 +55,9 @@ struct RestoreCommand: ParsableCommand {
 
     @Flag(help: "Run a learned method on the whole frame instead of the face square.")
     var wholeFrame = false
+
+    @Option(help: "How the frame outside a learned method's face square is restored: adaptive (cross-fade where the neighbours agree, the nearer one where they differ: no double edges), blend, hold.")
+    var outside: OutsideMethod = .adaptive
 
     @Option(help: "Frame rate of the original video (default: from the timestamps, else the stream's rate).")
     var fps: Double?
@@ -94,7 +97,7 @@ struct RestoreCommand: ParsableCommand {
         default: .truthFile(positions)
         }
         let locator = ModelLocator.forProcess(alignerModel: alignerModel, models: models)
-        let factory = RestorerFactory(locator: locator, faceSize: faceSize, wholeFrame: wholeFrame)
+        let factory = RestorerFactory(locator: locator, faceSize: faceSize, wholeFrame: wholeFrame, outside: outside)
         let (clipAligner, fallbackNote) = try AlignerCatalog.makeOrFallBack(aligner, locator: locator)
         if let fallbackNote { progress.note("note: \(fallbackNote)") }
         let options = RestoreOptions(positions: source, frameRate: fps, framesDirectory: frames, crf: crf, reencodeAudio: reencodeAudio)
@@ -106,7 +109,7 @@ struct RestoreCommand: ParsableCommand {
         if json { try printJSON(summary); return }
         // Name the estimator that placed the frames ("posterior-visual"), not the catalog entry ("aligner").
         let from = summary.positionsFrom == clipAligner.name ? AlignerNames.label(of: clipAligner) : summary.positionsFrom
-        print("restored \(summary.output): \(summary.slots) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
+        print("restored \(summary.output): \(summary.frames) frames at \(summary.frameRate) fps from \(summary.survivors) surviving " +
               "(\(summary.restoredFrames) synthesized by \(summary.method), positions from \(from))")
         let speed = EvaluationReport.speedText(frames: summary.restoredFrames, seconds: summary.restoreSeconds)
         print(String(format: "took %.1f s (restoration %.1f s, %@ frames/s)", summary.seconds, summary.restoreSeconds,

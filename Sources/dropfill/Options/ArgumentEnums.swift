@@ -9,6 +9,7 @@ import Inspector
 extension DropModel: ExpressibleByArgument {}
 extension TimestampMode: ExpressibleByArgument {}
 extension ClipPreparation.Crop: ExpressibleByArgument {}
+extension OutsideMethod: ExpressibleByArgument {}
 
 /// The colour convention of the metrics (`--convention`).
 enum ConventionChoice: String, CaseIterable, ExpressibleByArgument {
