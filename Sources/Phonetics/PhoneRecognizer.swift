@@ -8,7 +8,8 @@ import Tensor
 /// The model was trained on hundreds of hours of English speech by many speakers, so the phones it reports do
 /// not depend on who speaks — the speaker-independent audio cue the lip-geometry model maps to mouth shapes. Long
 /// audio is cut at its quietest 10 ms near every `chunkSeconds` and the pieces are decoded on all cores, one
-/// decoder each (a decoder is not thread-safe).
+/// decoder each (a decoder is not thread-safe); `PhoneDecodingStream` does the same on audio that arrives in
+/// chunks, holding a few pieces, not the track.
 public struct PhoneRecognizer: Sendable {
     /// Debian's `pocketsphinx-en-us` folder.
     public static let debianModelDirectory = "/usr/share/pocketsphinx/model/en-us"
@@ -54,34 +55,26 @@ public struct PhoneRecognizer: Sendable {
 
     // MARK: - Decoding
 
-    /// The phones of `samples` (16 kHz mono, [−1, 1]) in time order, consecutive and non-overlapping.
+    /// The phones of `samples` (16 kHz mono, [−1, 1]) in time order, consecutive and non-overlapping (one
+    /// `PhoneDecodingStream` fed the whole signal at once).
     public func decode(samples: [Float], sampleRate: Int = 16_000) throws(PhoneticsError) -> [PhoneSegment] {
+        var stream = try PhoneDecodingStream(recognizer: self, sampleRate: sampleRate)
+        try samples.withUnsafeBufferPointer { (buf) throws(PhoneticsError) in try stream.append(buf) }
+        return try stream.finish()
+    }
+
+    /// Checks the settings and the model before anything is decoded.
+    func validate(sampleRate: Int) throws(PhoneticsError) {
         guard sampleRate == 16_000 else { throw .invalidAudio("\(sampleRate) Hz; the en-us model wants 16000 Hz") }
-        guard samples.allSatisfy(\.isFinite) else { throw .invalidAudio("a sample is NaN or infinite") }
         guard beam.isFinite, beam > 0, beam < 1, languageWeight.isFinite, languageWeight > 0,
               chunkSeconds.isFinite, chunkSeconds >= 1 else {
             throw .invalidSetting("beam \(beam), language weight \(languageWeight), chunk \(chunkSeconds) s")
         }
         try checkModel()
-        guard samples.count >= sampleRate / 10 else { return [] }
-        let pcm = samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
-        let cuts = Self.cutPoints(pcm, sampleRate: sampleRate, chunk: Int(chunkSeconds * Double(sampleRate)))
-        let pieces = (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
-        let results = UnsafeResults<[PhoneSegment]>(count: pieces.count)
-        Parallel.forEach(pieces.count, cost: 1 << 20) { range in
-            for p in range { results.set(p, Result { try decodePiece(pcm, range: pieces[p], sampleRate: sampleRate) }) }
-        }
-        do {
-            return try results.values().flatMap { $0 }
-        } catch let error as PhoneticsError {
-            throw error
-        } catch {
-            throw .decoderFailed("\(error)")
-        }
     }
 
-    /// Decodes `pcm[range]` with a decoder of its own; times are relative to the start of `pcm`.
-    func decodePiece(_ pcm: [Int16], range: Range<Int>, sampleRate: Int) throws(PhoneticsError) -> [PhoneSegment] {
+    /// Decodes `pcm` with a decoder of its own; times are offset by `offset` samples.
+    func decodePiece(_ pcm: [Int16], offset start: Int, sampleRate: Int) throws(PhoneticsError) -> [PhoneSegment] {
         dropfill_ps_quiet()
         let format = { (x: Double) in String(format: "%g", x) }
         guard let config = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
@@ -94,7 +87,7 @@ public struct PhoneRecognizer: Sendable {
         }
         defer { ps_free(ps) }
         guard ps_start_utt(ps) >= 0 else { throw .decoderFailed("ps_start_utt") }
-        let processed = pcm[range].withUnsafeBufferPointer { buf in
+        let processed = pcm.withUnsafeBufferPointer { buf in
             ps_process_raw(ps, buf.baseAddress, buf.count, 0, 1)
         }
         guard processed >= 0 else { throw .decoderFailed("ps_process_raw") }
@@ -102,8 +95,8 @@ public struct PhoneRecognizer: Sendable {
         // Frame times: pocketsphinx's default frame rate is 100 frames per second (`-frate`).
         let frameRate = Double(cmd_ln_int_r(config, "-frate"))
         guard frameRate > 0 else { throw .decoderFailed("frame rate \(frameRate)") }
-        let offset = Double(range.lowerBound) / Double(sampleRate)
-        let length = Double(range.count) / Double(sampleRate)
+        let offset = Double(start) / Double(sampleRate)
+        let length = Double(pcm.count) / Double(sampleRate)
         var out: [PhoneSegment] = []
         var seg = ps_seg_iter(ps)
         while let s = seg {
@@ -123,21 +116,26 @@ public struct PhoneRecognizer: Sendable {
     /// `pcm.count`.
     static func cutPoints(_ pcm: [Int16], sampleRate: Int, chunk: Int) -> [Int] {
         var cuts = [0]
-        let window = sampleRate / 100
         while pcm.count - cuts[cuts.count - 1] > chunk + chunk / 2 {
-            let start = cuts[cuts.count - 1]
-            let lo = start + chunk * 3 / 4, hi = start + chunk
-            var best = hi, bestEnergy = Int64.max
-            var w = lo
-            while w + window <= hi {
-                var e: Int64 = 0
-                for t in w..<(w + window) { let x = Int64(pcm[t]); e += x * x }
-                if e < bestEnergy { bestEnergy = e; best = w + window / 2 }
-                w += window
-            }
-            cuts.append(best)
+            cuts.append(cut(pcm, from: cuts[cuts.count - 1], sampleRate: sampleRate, chunk: chunk))
         }
         cuts.append(pcm.count)
         return cuts
+    }
+
+    /// The cut after the piece starting at `start` (needs `pcm` up to `start + chunk`): the centre of the quietest
+    /// 10 ms window in `start + 3/4 chunk ..< start + chunk`.
+    static func cut(_ pcm: [Int16], from start: Int, sampleRate: Int, chunk: Int) -> Int {
+        let window = sampleRate / 100
+        let lo = start + chunk * 3 / 4, hi = start + chunk
+        var best = hi, bestEnergy = Int64.max
+        var w = lo
+        while w + window <= hi {
+            var e: Int64 = 0
+            for t in w..<(w + window) { let x = Int64(pcm[t]); e += x * x }
+            if e < bestEnergy { bestEnergy = e; best = w + window / 2 }
+            w += window
+        }
+        return best
     }
 }

@@ -84,6 +84,42 @@ public final class SlotAudio: @unchecked Sendable {
         return decoded
     }
 
+    /// Hands the samples to `sink` in chunks (with the lead's silence first) without keeping them: a held track's
+    /// at once, a streamed clip's decoded again (counted in `decodes`). False when there is no track.
+    func streamSamples(_ sink: (UnsafeBufferPointer<Float>) -> Void) throws(MediaError) -> Bool {
+        let held = lock.withLock { kept }
+        if let held {
+            held.samples.withUnsafeBufferPointer { sink($0) }
+            return true
+        }
+        guard hasTrack, let source else { return false }
+        var leadPending = leadSamples
+        try AudioDecoder.stream(path: source, sampleRate: AudioTrack.engineSampleRate) { chunk in
+            if leadPending > 0 {
+                [Float](repeating: 0, count: leadPending).withUnsafeBufferPointer { sink($0) }
+                leadPending = 0
+            }
+            sink(chunk)
+        }
+        lock.withLock { decodeCount += 1 }
+        return true
+    }
+
+    /// What identifies this audio for caches of per-clip results: a hash of the held samples, or the streamed
+    /// file's path, size, modification time and lead; with the grid.
+    public var identity: String {
+        let grid = "\(sampleCount)#\(fps)#\(slotCount)"
+        if let held = lock.withLock({ kept }), source == nil {
+            var h = Hasher()
+            held.samples.withUnsafeBytes { h.combine(bytes: $0) }
+            return "samples#\(h.finalize())#\(grid)"
+        }
+        let attributes = source.flatMap { try? FileManager.default.attributesOfItem(atPath: $0) }
+        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "file#\(source ?? "")#\(size)#\(modified)#\(leadSamples)#\(grid)"
+    }
+
     /// `loadTrack()`, nil also when a streamed clip's second decode fails (the file decoded in pass 1, so only a file
     /// changed in between can fail it; use `loadTrack()` to see the error).
     public var track: AudioTrack? { try? loadTrack() }

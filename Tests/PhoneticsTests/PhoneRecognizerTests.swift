@@ -61,6 +61,42 @@ struct PhoneRecognizerTests {
         #expect(phones.allSatisfy { $0.viseme == .silence })
     }
 
+    @Test("Audio streamed in chunks of any size decodes to the phones of the whole signal cut as cutPoints cuts it",
+          .enabled(if: installed, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
+    func streamedEqualsWhole() throws {
+        let path = try #require(LibriVoxFixture.wav)
+        let audio = try AudioDecoder.decode(path: path)
+        // 1 s pieces, so the 3.3 s reading is cut twice and decoded in a batch per core.
+        let recognizer = PhoneRecognizer(chunkSeconds: 1)
+        let pcm = audio.samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
+        let cuts = PhoneRecognizer.cutPoints(pcm, sampleRate: 16_000, chunk: 16_000)
+        #expect(cuts.count >= 3)
+        var reference: [PhoneSegment] = []
+        for (a, b) in zip(cuts, cuts.dropFirst()) {
+            reference += try recognizer.decodePiece(Array(pcm[a..<b]), offset: a, sampleRate: 16_000)
+        }
+        #expect(!reference.isEmpty)
+        #expect(try recognizer.decode(samples: audio.samples) == reference)
+        for size in [1_000, 7_777, 40_000] {
+            var stream = try PhoneDecodingStream(recognizer: recognizer)
+            var t = 0
+            while t < audio.samples.count {
+                let end = min(audio.samples.count, t + size)
+                try stream.append(Array(audio.samples[t..<end]))
+                t = end
+            }
+            #expect(stream.sampleCount == audio.samples.count)
+            #expect(try stream.finish() == reference, "chunks of \(size) samples")
+        }
+    }
+
+    @Test("A NaN sample in a streamed chunk is a typed error", .enabled(if: installed, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
+    func streamedNaN() throws {
+        var stream = try PhoneDecodingStream(recognizer: PhoneRecognizer())
+        try stream.append([Float](repeating: 0, count: 100))
+        #expect(throws: PhoneticsError.self) { try stream.append([0, .nan]) }
+    }
+
     @Test("Long audio is cut into pieces at quiet points, each piece about the chunk length")
     func cutPoints() {
         var pcm = [Int16](repeating: 1000, count: 16_000 * 40)

@@ -2,6 +2,7 @@ import DropfillTestSupport
 import Features
 import Foundation
 import Media
+import Phonetics
 import Testing
 @testable import Pipeline
 
@@ -53,5 +54,27 @@ import Testing
         #expect(lazy.decodes == 2)
         _ = lazy.track
         #expect(lazy.decodes == 2)
+    }
+
+    @Test(.enabled(if: clip != nil && PhoneRecognizer().isAvailable,
+                   "needs the shared clips and pocketsphinx-en-us (scripts/setup.sh)"))
+    func aStreamedClipsPhoneticCuesEqualTheHeldTracksWithoutHoldingIt() throws {
+        let path = try #require(Self.clip)
+        let track = try #require(try SlotAudio.decodeTrack(path: path))
+        let lead = 800
+        let streamed = try #require(try SlotAudio.stream(path: path, leadSamples: lead))
+        #expect(streamed.sampleCount == track.samples.count + lead)
+        let padded = AudioTrack(samples: [Float](repeating: 0, count: lead) + track.samples, sampleRate: track.sampleRate)
+        let whole = SlotAudio(track: padded, fps: 25, slotCount: 100)
+        let lazy = SlotAudio(streamed: streamed, path: path, leadSamples: lead, fps: 25, slotCount: 100)
+        #expect(try lazy.features(.mfcc) == whole.features(.mfcc), "the lead's silence is streamed before the samples")
+        let recognizer = PhoneRecognizer(chunkSeconds: 1)
+        let cues = try lazy.cues(recognizer: recognizer)
+        #expect(cues == (try whole.cues(recognizer: recognizer)))
+        #expect(lazy.decodes == 2, "the phones streamed the track once more")
+        // The samples were not kept: asking for them decodes again, and they carry the lead.
+        #expect(lazy.track == padded)
+        #expect(lazy.decodes == 3)
+        #expect(lazy.identity != whole.identity && lazy.identity == lazy.identity)
     }
 }

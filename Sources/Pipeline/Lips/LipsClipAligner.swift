@@ -80,13 +80,13 @@ public struct LipsClipAligner: ClipAligner {
             Notice.once("\(name): no lip-geometry model (SampleData/models/lips.safetensors); aligning without the lip-geometry term")
             return nil
         }
-        guard let slotAudio, let audio = slotAudio.track, audio.sampleRate == 16_000 else {
-            Notice.once("\(name): no 16 kHz audio; aligning without the lip-geometry term")
+        guard let slotAudio, slotAudio.hasTrack, slotAudio.slotCount == n else {
+            Notice.once("\(name): no audio on the clip's grid; aligning without the lip-geometry term")
             return nil
         }
         let cues: SlotAudioCues
         do {
-            cues = try cache.cues(key: CueCache.key(audio, fps: fps, slotCount: n)) {
+            cues = try cache.cues(key: slotAudio.identity) {
                 try slotAudio.cues(recognizer: recognizer)
             }
         } catch {
@@ -106,17 +106,10 @@ public struct LipsClipAligner: ClipAligner {
     }
 }
 
-/// Slot cues by key, computed once (thread-safe).
+/// Slot cues by the audio's `SlotAudio.identity` (its samples or file, and its grid), computed once (thread-safe).
 final class CueCache: @unchecked Sendable {
     private var cues: [String: SlotAudioCues] = [:]
     private let lock = NSLock()
-
-    /// The audio's identity for the cache: its length, a hash of its samples, and the grid.
-    static func key(_ audio: AudioTrack, fps: Double, slotCount n: Int) -> String {
-        var h = Hasher()
-        audio.samples.withUnsafeBytes { h.combine(bytes: $0) }
-        return "\(audio.samples.count)#\(h.finalize())#\(fps)#\(n)"
-    }
 
     func cues(key: String, make: () throws -> SlotAudioCues) throws -> SlotAudioCues {
         lock.lock()

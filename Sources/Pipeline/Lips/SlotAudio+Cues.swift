@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Phonetics
 
 // MARK: - Phonetic cues of the slot audio
@@ -13,9 +14,17 @@ extension SlotAudio {
         return try SlotAudioCues.make(mfcc: mfcc, fps: fps, slotCount: slotCount, phones: phones)
     }
 
-    /// The per-slot phonetic cues of this audio, its phones decoded by `recognizer`.
+    /// The per-slot phonetic cues of this audio, its phones decoded by `recognizer` from the samples streamed in
+    /// chunks (`PhoneDecodingStream`): a streamed clip's track is decoded again but never held whole.
     public func cues(recognizer: PhoneRecognizer) throws -> SlotAudioCues {
-        guard let track = try loadTrack() else { throw PhoneticsError.invalidAudio("the clip has no audio track") }
-        return try cues(phones: try recognizer.decode(samples: track.samples, sampleRate: track.sampleRate))
+        var stream = try PhoneDecodingStream(recognizer: recognizer, sampleRate: AudioTrack.engineSampleRate)
+        var failure: PhoneticsError?
+        let present = try streamSamples { chunk in
+            guard failure == nil else { return }
+            do throws(PhoneticsError) { try stream.append(chunk) } catch { failure = error }
+        }
+        guard present else { throw PhoneticsError.invalidAudio("the clip has no audio track") }
+        if let failure { throw failure }
+        return try cues(phones: try stream.finish())
     }
 }
