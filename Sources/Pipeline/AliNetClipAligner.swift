@@ -10,6 +10,7 @@ public struct AliNetClipAligner: ClipAligner {
     public let name: String
     public let model: AliNetModel
     public let retrieval: AliNetRetrieval
+    public var estimatorName: String { retrieval.rawValue }
 
     public init(model: AliNetModel, retrieval: AliNetRetrieval, name: String? = nil) {
         self.model = model

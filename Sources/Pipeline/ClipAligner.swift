@@ -53,6 +53,9 @@ public protocol ClipAligner: Sendable {
     var mouthConfiguration: AliNetConfiguration? { get }
     /// Where the aligner's survivor lip geometry comes from, nil when it reads none.
     var lipGeometrySource: LipGeometrySource? { get }
+    /// The estimator behind the name, as outputs say it (`aligner`, the catalog's best, is e.g. "posterior-lips");
+    /// the name itself by default.
+    var estimatorName: String { get }
     /// Positions of the survivors among the `slotCount` slots of `audio`'s grid.
     func align(_ survivors: SurvivorFeatures, slotCount: Int, fps: Double, audio: SlotAudio?) throws -> PositionEstimate
 }
@@ -61,6 +64,7 @@ extension ClipAligner {
     public var needsPictures: Bool { false }
     public var mouthConfiguration: AliNetConfiguration? { nil }
     public var lipGeometrySource: LipGeometrySource? { nil }
+    public var estimatorName: String { name }
     /// True when the aligner reads anything of the survivors' pictures (the decode plan's pass 2 runs).
     public var usesContent: Bool { needsPictures || mouthConfiguration != nil || lipGeometrySource != nil }
 

@@ -158,7 +158,7 @@ public final class DroppedClip: @unchecked Sendable {
             return (try timestampPositions(), "timestamps", notes)
         case .auto, .aligner:
             guard let aligner else { throw CorpusError.invalidSetting("the timestamps of \(path) do not span the audio; an aligner is needed") }
-            progress?("aligning \(k) frames to \(n) slots with \(aligner.name)")
+            progress?("aligning \(k) frames to \(n) slots with \(aligner.estimatorName)")
             let features = try survivorFeatures(for: aligner, progress: progress)
             let estimate = try aligner.align(features, slotCount: n, fps: fps, audio: audio)
             if source == .auto { notes.append("timestamps span \(grid.timestampSpan) of \(n) slots: positions estimated by \(estimate.estimator)") }

@@ -38,6 +38,8 @@ public struct LipsClipAligner: ClipAligner {
     }
 
     public var needsPictures: Bool { true }
+    /// The estimator's name in the positions it returns: `aligner` (the catalog's best) is the fused posterior.
+    public var estimatorName: String { name == "aligner" ? "posterior-lips" : name }
     public var mouthConfiguration: AliNetConfiguration? { name == "lips-visual" ? nil : aliNet?.configuration }
     public var lipGeometrySource: LipGeometrySource? { lips == nil ? nil : geometry }
 
@@ -69,7 +71,7 @@ public struct LipsClipAligner: ClipAligner {
             }
         }
         let change = k >= 3 ? try survivors.thumbnailChange() : nil
-        var fused = calibration.estimator(aliNet: aliNet?.calibration, geometry: cue, name: name)
+        var fused = calibration.estimator(aliNet: aliNet?.calibration, geometry: cue, name: estimatorName)
         if distances == nil { fused.audioWeight = 0 }
         return try fused.estimate(AlignmentInput(frameCount: k, slotCount: n, distances: distances, visualChange: change))
     }

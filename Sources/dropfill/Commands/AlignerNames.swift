@@ -4,12 +4,7 @@ import Pipeline
 /// file records as best, so messages name that estimator instead of repeating "aligner".
 enum AlignerNames {
     /// The estimator behind `aligner` (e.g. "posterior-visual" or "posterior-lips"), or its own name for every other aligner.
-    static func estimator(of a: any ClipAligner) -> String {
-        if let ali = a as? AliNetClipAligner { return ali.retrieval.rawValue }
-        // `aligner` resolves to the fused aligner when the lip-geometry model's calibration chose it.
-        if a is LipsClipAligner, a.name == "aligner" { return "posterior-lips" }
-        return a.name
-    }
+    static func estimator(of a: any ClipAligner) -> String { a.estimatorName }
 
     /// "posterior-visual (the model's best, --aligner aligner)" for `aligner`, else the name.
     static func label(of a: any ClipAligner) -> String {
