@@ -12,7 +12,9 @@ import Foundation
 /// so frame i in slot j costs N_ij = Σ_g (z_ig − a_g μ_jg − b_g)² / (2σ_g²) nats. `adapted(marginals:)` is the M
 /// step of EM: with the posterior P(s_i = j) from the forward–backward as weights, a, b and σ² are the weighted
 /// least-squares line of z on μ and its residual variance. A survivor with no face found has no geometry and
-/// costs 0 in every slot.
+/// costs 0 in every slot. The fused posterior asks for N one row at a time (`fillCosts(row:band:into:at:)`) and
+/// gives the M step per-survivor sums (`Moments`) instead of a table of marginals; `costs` and
+/// `adapted(marginals:)` build on the same row functions.
 public struct LipGeometryCue: Sendable, Equatable {
     /// G: components per geometry vector.
     public let dimension: Int
