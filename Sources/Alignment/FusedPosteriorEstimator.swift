@@ -12,6 +12,13 @@ import Foundation
 ///
 /// Any term may be missing (no Ali-Net distances, no geometry cue, no visual change): the posterior uses the
 /// others; with none at all it is the prior's medians, the even spread.
+///
+/// ## Memory
+/// `estimate` holds no k × w table besides the given distances D: the energies are computed row by row when the
+/// streamed forward–backward (`PosteriorMedianEstimator.sweep`) asks for them (`FusedEnergyRows`: α·D_i plus β times
+/// `LipGeometryCue.fillCosts`), and EM's M step keeps k × G × 3 sums instead of the marginals
+/// (`LipGeometryCue.Moments`). The results are bit-identical to building the tables; `adapt`, `marginals` and
+/// `energies` still build them for tests and viewers, from the same rows.
 public struct FusedPosteriorEstimator: PositionEstimator {
     /// α: weight of Ali-Net's distances (nats per distance unit; 1/T of `posterior`).
     public var audioWeight: Double
@@ -38,7 +45,7 @@ public struct FusedPosteriorEstimator: PositionEstimator {
         self.name = name
     }
 
-    /// Places the frames (the medians after the last EM step).
+    /// Places the frames (the medians after the last EM step), streaming every table (see "Memory").
     public func estimate(_ input: AlignmentInput) throws(AlignmentError) -> PositionEstimate {
         let k = input.frameCount, n = input.slotCount
         guard k > 0, n > 0 else { throw .emptyInput("\(k) frames, \(n) slots") }
@@ -50,29 +57,40 @@ public struct FusedPosteriorEstimator: PositionEstimator {
             let positions = try UniformEstimator.positions(frames: k, slots: n)
             return PositionEstimate(estimator: name, placements: positions.map { $0 }, positions: positions)
         }
-        let (energy, _) = try adapt(input)
-        let positions = try posterior(input).medians(energy, visualChange: visualChange(input))
+        var rows = try energyRows(input, cue: try adaptedCue(input))
+        let positions = try posterior(input).medians(rows: &rows, visualChange: visualChange(input))
         return PositionEstimate(estimator: name, placements: positions.map { $0 }, positions: positions)
     }
 
-    /// The energies after EM and the adapted cue.
-    public func adapt(_ input: AlignmentInput) throws(AlignmentError) -> (DistanceMatrix, LipGeometryCue?) {
-        var cue = geometry
-        var energy = try energies(input, cue: cue)
-        if var current = cue, current.presentCount >= 3, geometryWeight > 0 {
-            for _ in 0..<max(0, iterations) {
-                let p = try posterior(input).bandMarginals(energy, visualChange: visualChange(input))
-                current = try current.adapted(marginals: p)
-                energy = try energies(input, cue: current)
+    /// The lip-geometry cue after EM: `iterations` M steps (`LipGeometryCue.adapted(moments:)`), each over the
+    /// marginals of one streamed forward–backward under the previous step's energies; the cue itself when there is
+    /// nothing to adapt (no cue, fewer than three survivors with a face, β = 0).
+    public func adaptedCue(_ input: AlignmentInput) throws(AlignmentError) -> LipGeometryCue? {
+        var rows = try energyRows(input, cue: geometry)
+        guard var current = geometry, current.presentCount >= 3, geometryWeight > 0 else { return geometry }
+        for _ in 0..<max(0, iterations) {
+            let cue = current
+            var sums = try cue.moments(band: rows.band)
+            try posterior(input).sweep(&rows, visualChange: visualChange(input)) { i, p in
+                cue.accumulate(row: i, marginal: p, at: 0, into: &sums)
             }
-            cue = current
+            current = try cue.adapted(moments: sums)
+            rows = try energyRows(input, cue: current)
         }
-        return (energy, cue)
+        return current
+    }
+
+    /// The energies after EM (as a k × w table, for tests and viewers) and the adapted cue.
+    public func adapt(_ input: AlignmentInput) throws(AlignmentError) -> (DistanceMatrix, LipGeometryCue?) {
+        let cue = try adaptedCue(input)
+        return (try energies(input, cue: cue), cue)
     }
 
     /// Each frame's marginal over the slots under the current (unadapted) terms.
     public func marginals(_ input: AlignmentInput) throws(AlignmentError) -> [[Double]] {
-        try posterior(input).marginals(try energies(input, cue: geometry), visualChange: visualChange(input))
+        let posterior = try posterior(input)
+        var rows = try energyRows(input, cue: geometry)
+        return try posterior.bandMarginals(rows: &rows, visualChange: visualChange(input)).dense()
     }
 
     /// The band every table of this input is kept over: the distances' own, else the prior band of k frames in n
@@ -81,24 +99,39 @@ public struct FusedPosteriorEstimator: PositionEstimator {
         input.distances?.band ?? SlotBand.prior(frames: input.frameCount, slots: input.slotCount)
     }
 
-    /// E = α·D + β·N over the band (k × w; cells outside it are +∞).
+    /// E = α·D + β·N over the band as a k × w table (cells outside it are +∞), from the rows of `energyRows`.
     func energies(_ input: AlignmentInput, cue: LipGeometryCue?) throws(AlignmentError) -> DistanceMatrix {
+        var rows = try energyRows(input, cue: cue)
+        let band = rows.band
+        var e = [Float](repeating: 0, count: band.cellCount)
+        for i in 0..<band.rows { try rows.fill(row: i, into: &e, at: i * band.width) }
+        return try DistanceMatrix(band: band, values: e)
+    }
+
+    /// The rows of E = α·D + β·N under `cue`, checked once for shape and weights; each row is computed when asked.
+    func energyRows(_ input: AlignmentInput, cue: LipGeometryCue?) throws(AlignmentError) -> FusedEnergyRows {
         let k = input.frameCount, n = input.slotCount
         guard audioWeight.isFinite, audioWeight >= 0, geometryWeight.isFinite, geometryWeight >= 0 else {
             throw .invalidSetting("weights α \(audioWeight), β \(geometryWeight)")
         }
         let band = band(input)
-        var e = [Float](repeating: 0, count: band.cellCount)
+        guard band.rows > 0, band.columns > 0 else { throw .emptyInput("energies \(band.rows)×\(band.columns)") }
+        var distances: DistanceMatrix?
         if let d = input.distances, audioWeight > 0 {
             guard d.rows == k, d.columns == n else { throw .shapeMismatch("distances \(d.rows)×\(d.columns) for \(k)×\(n)") }
-            for t in 0..<band.cellCount { e[t] += Float(audioWeight) * d.values[t] }
+            distances = d
         }
+        var geometryCue: LipGeometryCue?
         if let cue, geometryWeight > 0 {
             guard cue.observed.count == k else { throw .shapeMismatch("geometry of \(cue.observed.count) survivors for \(k) frames") }
-            let c = try cue.costs(band: band)
-            for t in 0..<band.cellCount { e[t] += Float(geometryWeight) * c.values[t] }
+            guard cue.expected.count == band.columns * cue.dimension else {
+                throw .shapeMismatch("\(cue.expected.count) expected values for \(band.columns) slots")
+            }
+            guard band.rows == k else { throw .shapeMismatch("a band of \(band.rows) rows for \(k) survivors") }
+            geometryCue = cue
         }
-        return try DistanceMatrix(band: band, values: e)
+        return FusedEnergyRows(band: band, distances: distances, audioWeight: Float(audioWeight), cue: geometryCue,
+                               geometryWeight: Float(geometryWeight))
     }
 
     /// The visual change when it is used (γ > 0).
@@ -112,5 +145,49 @@ public struct FusedPosteriorEstimator: PositionEstimator {
         if visualWeight > 0 { gap.sigma = gapLikelihood.sigma / visualWeight.squareRoot() }
         return PosteriorMedianEstimator(temperature: 1, gapLikelihood: visualWeight > 0 && input.visualChange != nil ? gap : nil,
                                         pinEnds: true)
+    }
+}
+
+// MARK: - Energy rows
+
+/// The fused energies E_i = α·D_i + β·N_i one row at a time (`BandRows`): row i of the distances plus row i of the
+/// lip-geometry costs, added cell by cell in Float as the k × w table used to be (0, then + α·D, then + β·N).
+struct FusedEnergyRows: BandRows {
+    let band: SlotBand
+    /// D, when α > 0.
+    let distances: DistanceMatrix?
+    /// α in Float.
+    let audioWeight: Float
+    /// The cue, when β > 0.
+    let cue: LipGeometryCue?
+    /// β in Float.
+    let geometryWeight: Float
+    /// One row of geometry costs.
+    private var costs: [Float]
+
+    init(band: SlotBand, distances: DistanceMatrix?, audioWeight: Float, cue: LipGeometryCue?, geometryWeight: Float) {
+        self.band = band
+        self.distances = distances
+        self.audioWeight = audioWeight
+        self.cue = cue
+        self.geometryWeight = geometryWeight
+        costs = cue == nil ? [] : [Float](repeating: 0, count: band.width)
+    }
+
+    /// Row i of E into `out[offset ..< offset + w]`; throws when a cell is not finite.
+    mutating func fill(row i: Int, into out: inout [Float], at offset: Int) throws(AlignmentError) {
+        let w = band.width
+        for t in 0..<w { out[offset + t] = 0 }
+        if let d = distances {
+            let base = i * w
+            for t in 0..<w { out[offset + t] += audioWeight * d.values[base + t] }
+        }
+        if let cue {
+            try cue.fillCosts(row: i, band: band, into: &costs, at: 0)
+            for t in 0..<w { out[offset + t] += geometryWeight * costs[t] }
+        }
+        for t in 0..<w where !out[offset + t].isFinite {
+            throw .nonFiniteValue("energy (\(i), \(band.start[i] + t))")
+        }
     }
 }

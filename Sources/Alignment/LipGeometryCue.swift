@@ -12,7 +12,9 @@ import Foundation
 /// so frame i in slot j costs N_ij = Σ_g (z_ig − a_g μ_jg − b_g)² / (2σ_g²) nats. `adapted(marginals:)` is the M
 /// step of EM: with the posterior P(s_i = j) from the forward–backward as weights, a, b and σ² are the weighted
 /// least-squares line of z on μ and its residual variance. A survivor with no face found has no geometry and
-/// costs 0 in every slot.
+/// costs 0 in every slot. The fused posterior asks for N one row at a time (`fillCosts(row:band:into:at:)`) and
+/// gives the M step per-survivor sums (`Moments`) instead of a table of marginals; `costs` and
+/// `adapted(marginals:)` build on the same row functions.
 public struct LipGeometryCue: Sendable, Equatable {
     /// G: components per geometry vector.
     public let dimension: Int
@@ -76,26 +78,43 @@ public struct LipGeometryCue: Sendable, Equatable {
         try costs(band: .full(rows: observed.count, columns: n))
     }
 
-    /// N over the cells of `band` (k × w, nats; +∞ outside it) under the current adaptation.
+    /// N over the cells of `band` (k × w, nats; +∞ outside it) under the current adaptation: every row from
+    /// `fillCosts(row:band:into:at:)` (the fused posterior asks for the rows one at a time instead).
     public func costs(band: SlotBand) throws(AlignmentError) -> DistanceMatrix {
-        let k = observed.count, g = dimension, n = band.columns
-        guard expected.count == n * g else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots") }
+        let k = observed.count, n = band.columns
+        guard expected.count == n * dimension else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots") }
         guard band.rows == k else { throw .shapeMismatch("a band of \(band.rows) rows for \(k) survivors") }
         var out = [Float](repeating: 0, count: band.cellCount)
-        let inv = variance.map { 1 / (2 * $0) }
-        for (i, z) in observed.enumerated() {
-            guard let z else { continue }
-            for j in band.range(i) {
-                var s = 0.0
-                for c in 0..<g {
-                    let r = Double(z[c]) - scale[c] * Double(expected[j * g + c]) - offset[c]
-                    s += r * r * inv[c]
-                }
-                out[band.index(i, j)] = Float(s)
-            }
-        }
+        for i in 0..<k { try fillCosts(row: i, band: band, into: &out, at: i * band.width) }
         return try DistanceMatrix(band: band, values: out)
     }
+
+    /// Row i of N over `band` (its `band.width` cells, slot `band.start[i]` first, nats) under the current
+    /// adaptation, written to `out[base ..< base + band.width]`; a survivor with no geometry costs 0 everywhere.
+    public func fillCosts(row i: Int, band: SlotBand, into out: inout [Float], at base: Int = 0) throws(AlignmentError) {
+        let g = dimension, w = band.width
+        guard expected.count == band.columns * g else { throw .shapeMismatch("\(expected.count) expected values for \(band.columns) slots") }
+        guard band.rows == observed.count, i >= 0, i < band.rows else {
+            throw .shapeMismatch("row \(i) of a band of \(band.rows) rows for \(observed.count) survivors")
+        }
+        guard base >= 0, base + w <= out.count else { throw .shapeMismatch("\(out.count) cells for a row of \(w) at \(base)") }
+        guard let z = observed[i] else {
+            for t in 0..<w { out[base + t] = 0 }
+            return
+        }
+        let inv = variance.map { 1 / (2 * $0) }
+        let lo = band.start[i]
+        for j in band.range(i) {
+            var s = 0.0
+            for c in 0..<g {
+                let r = Double(z[c]) - scale[c] * Double(expected[j * g + c]) - offset[c]
+                s += r * r * inv[c]
+            }
+            out[base + j - lo] = Float(s)
+        }
+    }
+
+    // MARK: - EM's M step
 
     /// The M step: a, b and σ² re-estimated from the posterior marginals (k rows of n probabilities). a is kept in
     /// [0, 3] (the mouth opens when the audio says it opens) and σ² at or above `varianceFloor`.
@@ -108,13 +127,60 @@ public struct LipGeometryCue: Sendable, Equatable {
     }
 
     /// The M step over banded marginals (`PosteriorMedianEstimator.bandMarginals`): slots outside a frame's band have
-    /// weight 0.
+    /// weight 0. The same sums as the streamed EM of `FusedPosteriorEstimator` (`Moments`), row by row.
     public func adapted(marginals p: BandMarginals) throws(AlignmentError) -> LipGeometryCue {
-        let g = dimension, n = expected.count / max(dimension, 1)
-        guard p.band.rows == observed.count, p.band.columns == n else {
-            throw .shapeMismatch("\(p.band.rows) × \(p.band.columns) marginals for \(observed.count) survivors of \(n) slots")
+        var sums = try moments(band: p.band)
+        for i in 0..<p.band.rows { accumulate(row: i, marginal: p.values, at: i * p.band.width, into: &sums) }
+        return try adapted(moments: sums)
+    }
+
+    /// The M step's per-survivor sums: for survivor i and component c the posterior mass Σ_j p_ij, Σ_j p_ij·μ_jc
+    /// and Σ_j p_ij·μ_jc² (k × G × 3 numbers), filled row by row as the forward–backward delivers the marginals in
+    /// any order, then summed over the survivors in ascending order by `adapted(moments:)` — the order of the
+    /// table-wide sums, so the result is the same to the bit.
+    struct Moments {
+        /// The band the marginal rows are kept over.
+        let band: SlotBand
+        /// `3 · (i · G + c)`: Σp, Σpμ, Σpμ² of survivor i, component c.
+        var sums: [Double]
+    }
+
+    /// Empty sums for marginals over `band` (k rows of this cue's n slots).
+    func moments(band: SlotBand) throws(AlignmentError) -> Moments {
+        let n = expected.count / max(dimension, 1)
+        guard band.rows == observed.count, band.columns == n else {
+            throw .shapeMismatch("\(band.rows) × \(band.columns) marginals for \(observed.count) survivors of \(n) slots")
         }
-        let pv = p.values
+        return Moments(band: band, sums: [Double](repeating: 0, count: band.rows * dimension * 3))
+    }
+
+    /// Adds survivor i's marginal row (`p[offset ..< offset + band.width]`, slot `band.start[i]` first) to its sums;
+    /// a survivor with no geometry keeps none. Slots with probability 0 are skipped.
+    func accumulate(row i: Int, marginal p: [Double], at offset: Int, into m: inout Moments) {
+        guard observed[i] != nil else { return }
+        let g = dimension, lo = m.band.start[i]
+        for c in 0..<g {
+            var em = 0.0, emm = 0.0, w = 0.0
+            for j in m.band.range(i) {
+                let pij = p[offset + j - lo]
+                guard pij > 0 else { continue }
+                let mu = Double(expected[j * g + c])
+                w += pij; em += pij * mu; emm += pij * mu * mu
+            }
+            let o = 3 * (i * g + c)
+            m.sums[o] = w
+            m.sums[o + 1] = em
+            m.sums[o + 2] = emm
+        }
+    }
+
+    /// The M step from the per-survivor sums: the weighted least-squares line of z on μ per component and its
+    /// residual variance (a in [0, 3], σ² ≥ `varianceFloor`).
+    func adapted(moments m: Moments) throws(AlignmentError) -> LipGeometryCue {
+        let g = dimension
+        guard m.band.rows == observed.count, m.sums.count == observed.count * g * 3 else {
+            throw .shapeMismatch("M-step sums of \(m.band.rows) survivors for \(observed.count)")
+        }
         var next = self
         for c in 0..<g {
             // Weighted sums over (i, j) with weight p_ij: Σw, Σwμ, Σwμ², Σwz, Σwzμ, Σwz².
@@ -122,13 +188,8 @@ public struct LipGeometryCue: Sendable, Equatable {
             for (i, z) in observed.enumerated() {
                 guard let z else { continue }
                 let zi = Double(z[c])
-                var em = 0.0, emm = 0.0, w = 0.0
-                for j in p.band.range(i) {
-                    let pij = pv[p.band.index(i, j)]
-                    guard pij > 0 else { continue }
-                    let mu = Double(expected[j * g + c])
-                    w += pij; em += pij * mu; emm += pij * mu * mu
-                }
+                let o = 3 * (i * g + c)
+                let w = m.sums[o], em = m.sums[o + 1], emm = m.sums[o + 2]
                 sw += w; sm += em; smm += emm; sz += w * zi; szm += zi * em; szz += w * zi * zi
             }
             guard sw > 0 else { continue }

@@ -27,6 +27,14 @@ import Foundation
 /// survivor i inside its band. When the band covers every slot (2h + 1 ≥ n: every clip up to a few minutes at the
 /// default rates) it is `full`, the tables are the plain k × n ones and every result is bit-identical to the
 /// unbanded code.
+///
+/// ## Which tables exist
+/// The only k × w table on the posterior estimators' path is the distance matrix they are given (`DistanceMatrix`,
+/// Float). Everything else over the band is streamed a row at a time (`BandRows`): the fused energies and the
+/// lip-geometry costs, the emissions, and the forward pass, which keeps every ⌈√k⌉-th row and recomputes the rows
+/// between during the backward pass; the marginals go row by row to the medians and to EM's M step
+/// (`PosteriorMedianEstimator.sweep`). The band bounds the work (O(k·w) cells per sweep) and the distances; the
+/// sweep itself holds O(√k·w) cells.
 public struct SlotBand: Sendable, Equatable {
     /// k.
     public let rows: Int
