@@ -239,9 +239,12 @@ public final class AliNet: Module {
 
     // MARK: Inference
 
-    /// Video-Ali embeddings of `count` mouth crops (row-major, `mouthSize` values each) → `count × embedding`.
-    public func embedMouths(_ mouths: [Float], count: Int, batch: Int = 128) throws -> [Float] {
-        try embed(mouths, count: count, shape: [configuration.mouthHeight, configuration.mouthWidth], encoder: video, batch: batch)
+    /// Video-Ali embeddings of `count` mouth crops (row-major, `mouthSize` values each) → `count × embedding`;
+    /// `subtracting` (one crop's worth of values), when given, is subtracted from every crop batch by batch, as
+    /// `AliNetInputs.subtracting` would from all of them, without a second copy of the crops.
+    public func embedMouths(_ mouths: [Float], count: Int, subtracting mean: [Float]? = nil, batch: Int = 128) throws -> [Float] {
+        try embed(mouths, count: count, shape: [configuration.mouthHeight, configuration.mouthWidth], encoder: video, batch: batch,
+                  subtracting: mean)
     }
 
     /// Audio-Ali embeddings of `count` slot segments (`segmentSize` values each) → `count × embedding`.
@@ -250,17 +253,23 @@ public final class AliNet: Module {
                   encoder: audio, batch: batch)
     }
 
-    private func embed(_ values: [Float], count: Int, shape: [Int], encoder: AliEncoder, batch: Int) throws -> [Float] {
+    private func embed(_ values: [Float], count: Int, shape: [Int], encoder: AliEncoder, batch: Int,
+                       subtracting mean: [Float]? = nil) throws -> [Float] {
         let size = shape[0] * shape[1]
         guard values.count == count * size else {
             throw AlignmentError.shapeMismatch("\(values.count) values for \(count) inputs of \(shape[0])×\(shape[1])")
         }
+        if let mean, mean.count != size { throw AlignmentError.shapeMismatch("a mean of \(mean.count) values for inputs of \(size)") }
         var out: [Float] = []
         out.reserveCapacity(count * configuration.embedding)
         var start = 0
         while start < count {
             let end = min(count, start + batch)
-            let x = try Tensor(shape: [end - start, 1, shape[0], shape[1]], scalars: Array(values[(start * size)..<(end * size)]))
+            var slice = Array(values[(start * size)..<(end * size)])
+            if let mean {
+                for t in slice.indices { slice[t] -= mean[t % size] }
+            }
+            let x = try Tensor(shape: [end - start, 1, shape[0], shape[1]], scalars: slice)
             out += try encoder(x).scalars
             start = end
         }

@@ -137,12 +137,12 @@ public final class AliNetModel: @unchecked Sendable {
         guard mouths.count == k * c.mouthSize else { throw AlignmentError.shapeMismatch("\(mouths.count) mouth values for \(k) crops") }
         guard segments.count == n * c.segmentSize else { throw AlignmentError.shapeMismatch("\(segments.count) segment values for \(n) slots") }
         let band = given ?? SlotBand.prior(frames: k, slots: n)
-        let centred = AliNetInputs.subtracting(AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize), from: mouths)
-        let a = try network.embedMouths(centred, count: k)
+        // The mean crop is subtracted batch by batch, not into a second copy of the k crops.
+        let a = try network.embedMouths(mouths, count: k, subtracting: AliNetInputs.meanCrop(mouths, count: k, size: c.mouthSize))
         let b = try network.embedSegments(segments, count: n)
-        let d = try DistanceMatrix.euclidean(a, rows: k, b, rows: n, dimension: c.embedding, band: band)
-        guard calibration.normaliseColumns == true, k >= 2 else { return d }
-        var v = d.values
+        var v = try DistanceMatrix.euclideanValues(a, rows: k, b, rows: n, dimension: c.embedding, band: band)
+        guard calibration.normaliseColumns == true, k >= 2 else { return try DistanceMatrix(band: band, values: v) }
+        // Standardised in place: one table of D at a time.
         if !band.isFull {
             // The column statistics stay those of all k frames (what the calibration saw), summed cell by cell.
             let (mean, sd) = try DistanceMatrix.columnMoments(a, rows: k, b, rows: n, dimension: c.embedding)

@@ -64,6 +64,14 @@ public struct DistanceMatrix: Sendable, Equatable {
     /// Only the cells of `band` (default: all) are computed and stored.
     public static func euclidean(_ a: [Float], rows k: Int, _ b: [Float], rows n: Int,
                                  dimension d: Int, band given: SlotBand? = nil) throws(AlignmentError) -> DistanceMatrix {
+        let band = given ?? .full(rows: k, columns: n)
+        return try DistanceMatrix(band: band, values: try euclideanValues(a, rows: k, b, rows: n, dimension: d, band: band))
+    }
+
+    /// The stored cells of `euclidean(…)` (`band.cellCount` values, row-major in the band), for callers that
+    /// transform them in place before wrapping them.
+    public static func euclideanValues(_ a: [Float], rows k: Int, _ b: [Float], rows n: Int,
+                                       dimension d: Int, band given: SlotBand? = nil) throws(AlignmentError) -> [Float] {
         guard k > 0, n > 0, d > 0 else { throw .emptyInput("embeddings \(k)×\(d) and \(n)×\(d)") }
         guard a.count == k * d else { throw .shapeMismatch("\(a.count) values for \(k) frame embeddings of \(d)") }
         guard b.count == n * d else { throw .shapeMismatch("\(b.count) values for \(n) slot embeddings of \(d)") }
@@ -97,7 +105,7 @@ public struct DistanceMatrix: Sendable, Equatable {
                 }
             }
         }
-        return try DistanceMatrix(band: band, values: out)
+        return out
     }
 
     /// ‖a_i − b_j‖₂ of one cell: eight lanes at a time, then the remainder.

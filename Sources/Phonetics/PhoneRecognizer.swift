@@ -73,19 +73,35 @@ public struct PhoneRecognizer: Sendable {
         try checkModel()
     }
 
+    /// Serialises pocketsphinx's set-up and tear-down (`setUpLock`).
+    private static let setUpLock = NSLock()
+
     /// Decodes `pcm` with a decoder of its own; times are offset by `offset` samples.
+    ///
+    /// Decoders run in parallel, but creating and freeing one is **not** thread-safe in pocketsphinx 0.8: `ps_init`
+    /// re-points and closes the library's global log stream (`ps_reinit` → `fclose`) and opens the model files
+    /// through stdio, so two threads in it at once closed one `FILE` twice — glibc aborted ("munmap_chunk(): invalid
+    /// pointer") or the two deadlocked on stdio's list lock (seen in a 10-minute `restore`: 50 pieces, one thread in
+    /// `fclose`, the other in `fopen` of the model's mdef). Set-up and tear-down hold one process-wide lock; the
+    /// decoding itself (`ps_process_raw`) runs unlocked.
     func decodePiece(_ pcm: [Int16], offset start: Int, sampleRate: Int) throws(PhoneticsError) -> [PhoneSegment] {
-        dropfill_ps_quiet()
         let format = { (x: Double) in String(format: "%g", x) }
-        guard let config = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
-                                                       format(beam), format(beam), format(languageWeight)) else {
-            throw .decoderFailed("pocketsphinx rejected the allphone configuration")
+        Self.setUpLock.lock()
+        dropfill_ps_quiet()
+        let madeConfig = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
+                                                     format(beam), format(beam), format(languageWeight))
+        let madeDecoder = madeConfig.flatMap { ps_init($0) }
+        Self.setUpLock.unlock()
+        defer {
+            Self.setUpLock.lock()
+            if let madeDecoder { ps_free(madeDecoder) }
+            if let madeConfig { cmd_ln_free_r(madeConfig) }
+            Self.setUpLock.unlock()
         }
-        defer { cmd_ln_free_r(config) }
-        guard let ps = ps_init(config) else {
+        guard let config = madeConfig else { throw .decoderFailed("pocketsphinx rejected the allphone configuration") }
+        guard let ps = madeDecoder else {
             throw .decoderFailed("ps_init failed for \(acousticModel) with \(phoneLanguageModel)")
         }
-        defer { ps_free(ps) }
         guard ps_start_utt(ps) >= 0 else { throw .decoderFailed("ps_start_utt") }
         let processed = pcm.withUnsafeBufferPointer { buf in
             ps_process_raw(ps, buf.baseAddress, buf.count, 0, 1)

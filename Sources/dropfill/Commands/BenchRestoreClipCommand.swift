@@ -118,9 +118,15 @@ struct BenchRestoreClipCommand: ParsableCommand {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let errors = FileManager.default.contents(atPath: errPath) ?? Data()
-        guard p.terminationStatus == 0 else {
-            throw ValidationError("\(URL(fileURLWithPath: tool).lastPathComponent) \(arguments.prefix(2).joined(separator: " ")) failed: " +
-                                  String(decoding: errors.suffix(400), as: UTF8.self))
+        guard p.terminationStatus == 0, p.terminationReason == .exit else {
+            // Keep the child's whole standard error (a crash's backtrace is longer than the lines quoted here).
+            let kept = "\(work)/failed-\(URL(fileURLWithPath: tool).lastPathComponent)-\(p.processIdentifier).err"
+            try? errors.write(to: URL(fileURLWithPath: kept))
+            let how = p.terminationReason == .uncaughtSignal ? "was killed by signal \(p.terminationStatus)" : "exited with status \(p.terminationStatus)"
+            let lines = String(decoding: errors.suffix(2000), as: UTF8.self).replacingOccurrences(of: "\r", with: "\n")
+                .split(separator: "\n").suffix(6).joined(separator: "\n")
+            throw ValidationError("\(URL(fileURLWithPath: tool).lastPathComponent) \(arguments.prefix(2).joined(separator: " ")) \(how); " +
+                                  "its standard error is kept in \(kept), ending:\n\(lines)")
         }
         return data
     }
