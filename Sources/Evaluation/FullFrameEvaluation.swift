@@ -49,7 +49,7 @@ public enum FullFrameEvaluation {
         }
         guard frames.count >= 3 else { throw CorpusError.invalidSetting("\(clip.path) has \(frames.count) frame(s); at least 3 are needed") }
         let n = frames.count
-        let box = try FaceCrop.box(forClipAt: clip.path).clamped(width: frames[0].width, height: frames[0].height)
+        let box = try FaceCrop.box(of: frames).clamped(width: frames[0].width, height: frames[0].height)
         let mask = try DropSimulation.keepMask(frameCount: n, settings: drop)
         let kept = DropSimulation.survivingPositions(mask)
         var rate = decoder.stream.frameRate

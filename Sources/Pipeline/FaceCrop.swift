@@ -16,6 +16,15 @@ public enum FaceCrop {
         return box
     }
 
+    /// The crop square for a clip already decoded into `frames` (the same search as `box(forClipAt:)` over them,
+    /// without decoding it again); the centred square when no face is found.
+    public static func box(of frames: [VideoFrame], samples: Int = 12) throws(MediaError) -> PixelRect {
+        var sampler = try FaceBoxSampler(expectedFrames: frames.count, samples: samples)
+        for frame in frames where !sampler.isComplete { try sampler.offer(frame) }
+        guard let box = try sampler.box() else { throw .invalidArgument("no frames to find a face in") }
+        return box
+    }
+
     /// The crop square around the median of `boxes` in `frame`'s geometry (the centred square for no boxes).
     public static func square(around boxes: [PixelRect], in frame: VideoFrame) throws(MediaError) -> PixelRect {
         let cropper = try FaceCropper(mode: .none)

@@ -138,7 +138,10 @@ public final class SlotAudio: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let f = features[settings] { return f }
-        let f = try AudioFeatures.compute(samples: track.samples, settings: settings)
+        // Through the streamed computation (equal value for value), the one place MFCC frames are computed.
+        var streamed = StreamedMFCC(settings: settings)
+        try streamed.append(track.samples)
+        guard let f = try streamed.finish() else { return nil }
         features[settings] = f
         return f
     }
