@@ -189,76 +189,37 @@ public struct PosteriorMedianEstimator: PositionEstimator {
             }
         }
 
-        // Forward pass: two rows in turn, every c-th row kept.
-        let blocks = (k + c - 1) / c
-        var checkpoints = [Double](repeating: 0, count: blocks * w)
-        var e = [Double](repeating: 0, count: w)
-        var pair = [Double](repeating: 0, count: 2 * w)
-        try emissions(0, into: &e, row: 0)
-        try forwardFirst(&pair, row: 0, e, row: 0)
-        for t in 0..<w { checkpoints[t] = pair[t] }
-        for i in 1..<k {
-            try emissions(i, into: &e, row: 0)
-            try forward(i, &pair, row: i % 2, from: (i - 1) % 2, e, row: 0)
-            if i % c == 0 {
-                let o = (i % 2) * w, d = (i / c) * w
-                for t in 0..<w { checkpoints[d + t] = pair[o + t] }
-            }
-        }
-        pair = []
-
-        // Backward pass, block by block from the last: recompute the block's forward rows, then walk it down.
-        var blockF = [Double](repeating: 0, count: c * w)
-        var blockE = [Double](repeating: 0, count: c * w)
-        var nextE = [Double](repeating: 0, count: w)
-        var nextB = [Double](repeating: 0, count: w)
-        var b = [Double](repeating: 0, count: w)
-        var marginal = [Double](repeating: 0, count: w)
-        for block in Swift.stride(from: blocks - 1, through: 0, by: -1) {
-            let r0 = block * c, r1 = min(r0 + c, k)
-            for t in 0..<w { blockF[t] = checkpoints[block * w + t] }
-            if r0 + 1 < r1 {
-                for i in (r0 + 1)..<r1 {
-                    try emissions(i, into: &blockE, row: i - r0)
-                    try forward(i, &blockF, row: i - r0, from: i - r0 - 1, blockE, row: i - r0)
-                }
-            }
-            for i in Swift.stride(from: r1 - 1, through: r0, by: -1) {
-                let lo = band.start[i]
-                for t in 0..<w { b[t] = 0 }
-                if i == k - 1 {
-                    for j in band.range(i) where allowed(i, j) { b[j - lo] = 1 }
-                } else {
-                    let wi = gw[i]
-                    let nextLo = band.start[i + 1], nextHi = nextLo + w - 1
-                    for j in band.range(i) where allowed(i, j) {
-                        var acc = 0.0
-                        let first = max(1, nextLo - j), last = min(g, n - 1 - j, nextHi - j)
-                        if first <= last {
-                            for gap in first...last { acc += wi[gap - 1] * nextE[j + gap - nextLo] * nextB[j + gap - nextLo] }
-                        }
-                        b[j - lo] = acc
+        try Self.checkpointedSweep(frames: k, width: w, stride: c, zero: 0.0,
+                                   load: { (i, e, r) throws(AlignmentError) in try emissions(i, into: &e, row: r) },
+                                   forwardFirst: forwardFirst, forward: forward,
+                                   backward: { i, b, nextE, nextB in
+            let lo = band.start[i]
+            for t in 0..<w { b[t] = 0 }
+            if i == k - 1 {
+                for j in band.range(i) where allowed(i, j) { b[j - lo] = 1 }
+            } else {
+                let wi = gw[i]
+                let nextLo = band.start[i + 1], nextHi = nextLo + w - 1
+                for j in band.range(i) where allowed(i, j) {
+                    var acc = 0.0
+                    let first = max(1, nextLo - j), last = min(g, n - 1 - j, nextHi - j)
+                    if first <= last {
+                        for gap in first...last { acc += wi[gap - 1] * nextE[j + gap - nextLo] * nextB[j + gap - nextLo] }
                     }
-                    _ = Self.rescale(&b, row: 0, width: w)
+                    b[j - lo] = acc
                 }
-                // Marginal of frame i: forward × backward, normalised (uniform over the band when it has no mass).
-                let o = (i - r0) * w
-                var s = 0.0
-                for t in 0..<w { marginal[t] = blockF[o + t] * b[t]; s += marginal[t] }
-                if s > 0, s.isFinite {
-                    for t in 0..<w { marginal[t] /= s }
-                } else {
-                    for t in 0..<w { marginal[t] = 1 / Double(w) }
-                }
-                deliver(i, marginal)
-                swap(&b, &nextB)
-                if i > r0 {
-                    for t in 0..<w { nextE[t] = blockE[o + t] }
-                } else if i > 0 {
-                    try emissions(i, into: &nextE, row: 0)
-                }
+                _ = Self.rescale(&b, row: 0, width: w)
             }
-        }
+        }, marginal: { f, o, b, marginal in
+            // Forward × backward, normalised (uniform over the band when it has no mass).
+            var s = 0.0
+            for t in 0..<w { marginal[t] = f[o + t] * b[t]; s += marginal[t] }
+            if s > 0, s.isFinite {
+                for t in 0..<w { marginal[t] /= s }
+            } else {
+                for t in 0..<w { marginal[t] = 1 / Double(w) }
+            }
+        }, deliver: deliver)
     }
 
     /// The sweep in the log domain throughout: log-likelihood −D/T; forward F(i, j) = ℓ(i, j) + logΣ_{j' < j}
@@ -287,18 +248,70 @@ public struct PosteriorMedianEstimator: PositionEstimator {
             }
         }
 
+        try Self.checkpointedSweep(frames: k, width: w, stride: c, zero: Float(0),
+                                   load: { (i, dv, r) throws(AlignmentError) in try rows.fill(row: i, into: &dv, at: r * w) },
+                                   forwardFirst: forwardFirst, forward: forward,
+                                   backward: { i, b, nextD, nextB in
+            let lo = band.start[i]
+            for t in 0..<w { b[t] = -.infinity }
+            if i == k - 1 {
+                for j in band.range(i) where allowed(i, j) || k == 1 { b[j - lo] = 0 }
+            } else {
+                let nextLo = band.start[i + 1], hi = lo + w
+                var suffix = -Double.infinity
+                func take(_ j: Int) {
+                    if allowed(i + 1, j) { suffix = Self.logAdd(suffix, -Double(nextD[j - nextLo]) * invT + nextB[j - nextLo]) }
+                }
+                for j in Swift.stride(from: nextLo + w - 1, through: max(hi, nextLo), by: -1) { take(j) }
+                for j in Swift.stride(from: hi - 1, through: lo, by: -1) {
+                    b[j - lo] = suffix
+                    if band.contains(i + 1, j) { take(j) }
+                }
+            }
+        }, marginal: { f, o, b, marginal in
+            // exp(F + B) normalised (uniform over the band when it has no mass).
+            var m = -Double.infinity
+            for t in 0..<w { marginal[t] = f[o + t] + b[t]; m = max(m, marginal[t]) }
+            if m.isFinite {
+                var s = 0.0
+                for t in 0..<w { marginal[t] = exp(marginal[t] - m); s += marginal[t] }
+                for t in 0..<w { marginal[t] /= s }
+            } else {
+                for t in 0..<w { marginal[t] = 1 / Double(w) }
+            }
+        }, deliver: deliver)
+    }
+
+    /// The checkpointed forward–backward both sweeps share, over k rows of w cells: the forward pass keeps two rows
+    /// in turn and every c-th row as a checkpoint; the backward pass walks the blocks of c rows from the last,
+    /// recomputes each block's forward rows from its checkpoint, and for each row i (k − 1 … 0) computes the
+    /// backward row from row i + 1's input and backward row, then the marginal, which goes to `deliver`.
+    ///
+    /// `load(i, buffer, r)` puts row i's input (emissions or distances) into row r of `buffer`; `forwardFirst(f, r,
+    /// input, q)` and `forward(i, f, r, p, input, q)` write forward row 0 / i into row r of `f` (from row p of `f`)
+    /// with the input in row q of `input`; `backward(i, b, nextInput, nextB)` writes row i's backward into `b`;
+    /// `marginal(f, o, b, out)` combines the forward row at offset o of `f` with `b`.
+    private static func checkpointedSweep<Input>(
+        frames k: Int, width w: Int, stride c: Int, zero: Input,
+        load: (Int, inout [Input], Int) throws(AlignmentError) -> Void,
+        forwardFirst: (inout [Double], Int, [Input], Int) throws(AlignmentError) -> Void,
+        forward: (Int, inout [Double], Int, Int, [Input], Int) throws(AlignmentError) -> Void,
+        backward: (Int, inout [Double], [Input], [Double]) -> Void,
+        marginal: ([Double], Int, [Double], inout [Double]) -> Void,
+        deliver: (Int, [Double]) -> Void
+    ) throws(AlignmentError) {
         // Forward pass: two rows in turn, every c-th row kept.
         let blocks = (k + c - 1) / c
         var checkpoints = [Double](repeating: 0, count: blocks * w)
-        var dv = [Float](repeating: 0, count: w)
+        var input = [Input](repeating: zero, count: w)
         var pair = [Double](repeating: 0, count: 2 * w)
-        try rows.fill(row: 0, into: &dv, at: 0)
-        forwardFirst(&pair, row: 0, dv, row: 0)
+        try load(0, &input, 0)
+        try forwardFirst(&pair, 0, input, 0)
         for t in 0..<w { checkpoints[t] = pair[t] }
         if k >= 2 {
             for i in 1..<k {
-                try rows.fill(row: i, into: &dv, at: 0)
-                forward(i, &pair, row: i % 2, from: (i - 1) % 2, dv, row: 0)
+                try load(i, &input, 0)
+                try forward(i, &pair, i % 2, (i - 1) % 2, input, 0)
                 if i % c == 0 {
                     let o = (i % 2) * w, d = (i / c) * w
                     for t in 0..<w { checkpoints[d + t] = pair[o + t] }
@@ -307,56 +320,32 @@ public struct PosteriorMedianEstimator: PositionEstimator {
         }
         pair = []
 
-        // Backward pass, block by block from the last.
+        // Backward pass, block by block from the last: recompute the block's forward rows, then walk it down.
         var blockF = [Double](repeating: 0, count: c * w)
-        var blockD = [Float](repeating: 0, count: c * w)
-        var nextD = [Float](repeating: 0, count: w)
+        var blockInput = [Input](repeating: zero, count: c * w)
+        var nextInput = [Input](repeating: zero, count: w)
         var nextB = [Double](repeating: 0, count: w)
         var b = [Double](repeating: 0, count: w)
-        var marginal = [Double](repeating: 0, count: w)
+        var out = [Double](repeating: 0, count: w)
         for block in Swift.stride(from: blocks - 1, through: 0, by: -1) {
             let r0 = block * c, r1 = min(r0 + c, k)
             for t in 0..<w { blockF[t] = checkpoints[block * w + t] }
             if r0 + 1 < r1 {
                 for i in (r0 + 1)..<r1 {
-                    try rows.fill(row: i, into: &blockD, at: (i - r0) * w)
-                    forward(i, &blockF, row: i - r0, from: i - r0 - 1, blockD, row: i - r0)
+                    try load(i, &blockInput, i - r0)
+                    try forward(i, &blockF, i - r0, i - r0 - 1, blockInput, i - r0)
                 }
             }
             for i in Swift.stride(from: r1 - 1, through: r0, by: -1) {
-                let lo = band.start[i]
-                for t in 0..<w { b[t] = -.infinity }
-                if i == k - 1 {
-                    for j in band.range(i) where allowed(i, j) || k == 1 { b[j - lo] = 0 }
-                } else {
-                    let nextLo = band.start[i + 1], hi = lo + w
-                    var suffix = -Double.infinity
-                    func take(_ j: Int) {
-                        if allowed(i + 1, j) { suffix = Self.logAdd(suffix, -Double(nextD[j - nextLo]) * invT + nextB[j - nextLo]) }
-                    }
-                    for j in Swift.stride(from: nextLo + w - 1, through: max(hi, nextLo), by: -1) { take(j) }
-                    for j in Swift.stride(from: hi - 1, through: lo, by: -1) {
-                        b[j - lo] = suffix
-                        if band.contains(i + 1, j) { take(j) }
-                    }
-                }
-                // Marginal of frame i: exp(F + B) normalised (uniform over the band when it has no mass).
+                backward(i, &b, nextInput, nextB)
                 let o = (i - r0) * w
-                var m = -Double.infinity
-                for t in 0..<w { marginal[t] = blockF[o + t] + b[t]; m = max(m, marginal[t]) }
-                if m.isFinite {
-                    var s = 0.0
-                    for t in 0..<w { marginal[t] = exp(marginal[t] - m); s += marginal[t] }
-                    for t in 0..<w { marginal[t] /= s }
-                } else {
-                    for t in 0..<w { marginal[t] = 1 / Double(w) }
-                }
-                deliver(i, marginal)
+                marginal(blockF, o, b, &out)
+                deliver(i, out)
                 swap(&b, &nextB)
                 if i > r0 {
-                    for t in 0..<w { nextD[t] = blockD[o + t] }
+                    for t in 0..<w { nextInput[t] = blockInput[o + t] }
                 } else if i > 0 {
-                    try rows.fill(row: i, into: &nextD, at: 0)
+                    try load(i, &nextInput, 0)
                 }
             }
         }
