@@ -47,14 +47,6 @@ public enum AliNetInputs {
         return m
     }
 
-    /// `crops` minus `mean` (each crop).
-    public static func subtracting(_ mean: [Float], from crops: [Float]) -> [Float] {
-        let size = mean.count
-        guard size > 0 else { return crops }
-        var out = crops
-        for i in out.indices { out[i] -= mean[i % size] }
-        return out
-    }
 
     // MARK: Audio
 

@@ -240,8 +240,8 @@ public final class AliNet: Module {
     // MARK: Inference
 
     /// Video-Ali embeddings of `count` mouth crops (row-major, `mouthSize` values each) → `count × embedding`;
-    /// `subtracting` (one crop's worth of values), when given, is subtracted from every crop batch by batch, as
-    /// `AliNetInputs.subtracting` would from all of them, without a second copy of the crops.
+    /// `subtracting` (one crop's worth of values, e.g. `AliNetInputs.meanCrop`), when given, is subtracted from
+    /// every crop batch by batch, without a second copy of the crops.
     public func embedMouths(_ mouths: [Float], count: Int, subtracting mean: [Float]? = nil, batch: Int = 128) throws -> [Float] {
         try embed(mouths, count: count, shape: [configuration.mouthHeight, configuration.mouthWidth], encoder: video, batch: batch,
                   subtracting: mean)

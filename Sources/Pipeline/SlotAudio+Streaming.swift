@@ -19,15 +19,9 @@ extension SlotAudio {
     public static func stream(path: String, leadSamples: Int = 0) throws -> StreamedAudio? {
         var mfcc = StreamedMFCC(settings: .mfcc)
         var failure: (any Error)?
-        var leadPending = max(0, leadSamples)
         do {
-            try AudioDecoder.stream(path: path, sampleRate: AudioFeatureSettings.mfcc.sampleRate) { chunk in
+            try streamFile(path: path, leadSamples: leadSamples) { chunk in
                 guard failure == nil else { return }
-                if leadPending > 0 {
-                    // Only once the file proved to have audio: a file without keeps `nil`.
-                    do { try mfcc.append([Float](repeating: 0, count: leadPending)) } catch { failure = error }
-                    leadPending = 0
-                }
                 do { try mfcc.append(chunk) } catch { failure = error }
             }
         } catch {
@@ -36,6 +30,20 @@ extension SlotAudio {
         }
         if let failure { throw failure }
         return StreamedAudio(sampleCount: mfcc.sampleCount, mfcc: try mfcc.finish())
+    }
+
+    /// The one way the grid's audio is read from a file: the 16 kHz samples of `path` in chunks, `leadSamples` of
+    /// silence before the first (handed over only once the file proved to have audio). Throws `noAudioStream`
+    /// without audio.
+    static func streamFile(path: String, leadSamples: Int, _ sink: (UnsafeBufferPointer<Float>) -> Void) throws(MediaError) {
+        var leadPending = max(0, leadSamples)
+        try AudioDecoder.stream(path: path, sampleRate: AudioTrack.engineSampleRate) { chunk in
+            if leadPending > 0 {
+                [Float](repeating: 0, count: leadPending).withUnsafeBufferPointer { sink($0) }
+                leadPending = 0
+            }
+            sink(chunk)
+        }
     }
 }
 

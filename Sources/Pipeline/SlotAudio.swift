@@ -75,11 +75,11 @@ public final class SlotAudio: @unchecked Sendable {
         defer { lock.unlock() }
         if let kept { return kept }
         guard hasTrack, let source else { return nil }
-        var decoded = try Self.decodeTrack(path: source)
+        var samples: [Float] = []
+        samples.reserveCapacity(sampleCount)
+        try Self.streamFile(path: source, leadSamples: leadSamples) { samples.append(contentsOf: $0) }
         decodeCount += 1
-        if let t = decoded, leadSamples > 0 {
-            decoded = AudioTrack(samples: [Float](repeating: 0, count: leadSamples) + t.samples, sampleRate: t.sampleRate)
-        }
+        let decoded = AudioTrack(samples: samples, sampleRate: AudioTrack.engineSampleRate)
         kept = decoded
         return decoded
     }
@@ -93,14 +93,7 @@ public final class SlotAudio: @unchecked Sendable {
             return true
         }
         guard hasTrack, let source else { return false }
-        var leadPending = leadSamples
-        try AudioDecoder.stream(path: source, sampleRate: AudioTrack.engineSampleRate) { chunk in
-            if leadPending > 0 {
-                [Float](repeating: 0, count: leadPending).withUnsafeBufferPointer { sink($0) }
-                leadPending = 0
-            }
-            sink(chunk)
-        }
+        try Self.streamFile(path: source, leadSamples: leadSamples, sink)
         lock.withLock { decodeCount += 1 }
         return true
     }
