@@ -58,7 +58,13 @@ public enum TemporaryFiles {
 
     /// Removes every registered file now. Async-signal-safe: other signal handlers (the terminal guard) call it.
     public static func removeAllNow() {
-        for i in 0..<capacity { if let p = table[i] { unlink(p) } }
+        removeNow(slots: 0..<capacity)
+    }
+
+    /// Removes the registered files in `slots` now (async-signal-safe). Tests sweep their own slot with it: a sweep
+    /// of every slot in a test process would also unlink the files other tests are writing at the same time.
+    static func removeNow(slots: Range<Int>) {
+        for i in slots where i >= 0 && i < capacity { if let p = table[i] { unlink(p) } }
     }
 
     /// Installs the handlers now and unblocks their signals for this thread and every thread it starts later: a

@@ -180,8 +180,10 @@ struct OutputFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/.x.partial.mp4"
         try Data("half".utf8).write(to: URL(fileURLWithPath: path))
-        let slot = TemporaryFiles.register(path)
-        TemporaryFiles.removeAllNow()
+        let slot = try #require(TemporaryFiles.register(path))
+        // The sweep `removeAllNow()` runs, over this test's slot only: every slot would unlink the partial outputs
+        // of tests running beside it (a restore in RealClipTests lost its file that way).
+        TemporaryFiles.removeNow(slots: slot..<(slot + 1))
         TemporaryFiles.unregister(slot)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
