@@ -50,6 +50,7 @@ public struct EvaluationStateKey: Codable, Equatable, Sendable {
         for name in restorers where RestorerCatalog.learned.contains(name) {
             out[name] = fingerprint(try? locator.restorationModelPath(for: name))
         }
+        if restorers.contains(where: RestorerCatalog.needsRIFE) { out["rife"] = fingerprint(try? locator.restorationModelPath(for: "rife")) }
         guard let aligner else { return out }
         let usesLips = LipsCatalog.names.contains(aligner) || aligner == "aligner"
         if AlignerCatalog.withModel.contains(aligner) || usesLips { out["aligner"] = fingerprint(locator.alignerModelPath()) }

@@ -34,7 +34,8 @@ public struct RestorerFactory: Sendable {
     /// The restorer for `method` on full frames of a clip whose face square is `faceBox` (full-frame pixels).
     public func make(_ method: String, faceBox: PixelRect?) throws(RestorationError) -> any FrameRestorer {
         let path = RestorerCatalog.learned.contains(method) ? try locator.restorationModelPath(for: method) : nil
-        let restorer = try RestorerCatalog.make(method, modelPath: path)
+        let rife = RestorerCatalog.needsRIFE(method) ? try locator.restorationModelPath(for: "rife") : nil
+        let restorer = try RestorerCatalog.make(method, modelPath: path, rifePath: rife)
         guard usesFaceSquare(method), let faceBox else { return restorer }
         return CroppedRestorer(inner: restorer, background: outside.restorer(), box: faceBox, size: faceSize)
     }

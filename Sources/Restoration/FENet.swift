@@ -23,9 +23,23 @@ public struct FENetConfig: Codable, Equatable, Sendable {
     public var audioHidden: Int
     /// Channels of each audio feature map P (broadcast over the flow resolution).
     public var audioChannels: Int
+    /// Where the gap's flows F_l→r, F_r→l come from; nil is `flow_net` (files written before FE-Net v2 carry no key,
+    /// and their configuration JSON stays byte for byte what it was).
+    public var trunk: Trunk?
+    /// With the RIFE trunk: IFNet runs on the gap's frames at 1/`trunkScale` of the frame's side (nil: 2).
+    public var trunkScale: Int?
+
+    /// The network that estimates the gap's bi-directional flow.
+    public enum Trunk: String, Codable, Sendable {
+        /// FE-Net's own U-Net, trained with the rest (paper Sec. IV-C).
+        case flowNet = "flow_net"
+        /// RIFE HDv3's pretrained IFNet, frozen (FE-Net v2, the `fenet2` method).
+        case rife
+    }
 
     public init(scale: Int = 4, flowWidths: [Int] = [24, 32, 48], refineWidths: [Int] = [16, 24, 32],
-                interWidths: [Int] = [24, 32, 48], audioInput: Int = 65, audioHidden: Int = 32, audioChannels: Int = 4) {
+                interWidths: [Int] = [24, 32, 48], audioInput: Int = 65, audioHidden: Int = 32, audioChannels: Int = 4,
+                trunk: Trunk? = nil, trunkScale: Int? = nil) {
         self.scale = scale
         self.flowWidths = flowWidths
         self.refineWidths = refineWidths
@@ -33,6 +47,30 @@ public struct FENetConfig: Codable, Equatable, Sendable {
         self.audioInput = audioInput
         self.audioHidden = audioHidden
         self.audioChannels = audioChannels
+        self.trunk = trunk
+        self.trunkScale = trunkScale
+    }
+
+    /// Whether the flows come from RIFE's IFNet (then the model has no `flow_net`).
+    public var usesRIFETrunk: Bool { trunk == .rife }
+    /// IFNet's input is the frame's side divided by this.
+    public var rifeInputDivisor: Int { trunkScale ?? 2 }
+
+    /// This configuration with `flow_net` replaced by the RIFE trunk at 1/`scale` of the frame (FE-Net v2).
+    public func withRIFETrunk(scale: Int = 2) -> FENetConfig {
+        var c = self
+        c.trunk = .rife
+        c.trunkScale = scale
+        return c
+    }
+
+    /// The configuration without its trunk settings: what two generators whose refine, inter and audio nets can
+    /// exchange weights have in common.
+    var withoutTrunk: FENetConfig {
+        var c = self
+        c.trunk = nil
+        c.trunkScale = nil
+        return c
     }
 
     /// A very small network for tests.
@@ -43,7 +81,8 @@ public struct FENetConfig: Codable, Equatable, Sendable {
     public func validate() throws(RestorationError) {
         let all = flowWidths + refineWidths + interWidths + [audioInput, audioHidden, audioChannels]
         guard scale >= 1, scale <= 16, !flowWidths.isEmpty, !refineWidths.isEmpty, !interWidths.isEmpty,
-              all.allSatisfy({ $0 >= 1 && $0 <= 1024 }), max(flowWidths.count, refineWidths.count, interWidths.count) <= 5
+              all.allSatisfy({ $0 >= 1 && $0 <= 1024 }), max(flowWidths.count, refineWidths.count, interWidths.count) <= 5,
+              (1...8).contains(trunkScale ?? 2)
         else { throw .invalidModel(path: "", reason: "invalid FE-Net configuration \(self)") }
         // Widths of 1024 at five levels build ~2 GB of weights for a minute before anything else is checked.
         guard parameterCount <= Self.maxParameters else {
@@ -70,7 +109,7 @@ public struct FENetConfig: Codable, Equatable, Sendable {
             return total + conv(first, cout)
         }
         let audio = audioInput * audioHidden + audioHidden + audioHidden * audioChannels + audioChannels
-        return audio + unet(6, 4, flowWidths) + unet(refineInput, 4, refineWidths) + unet(interInput, 5, interWidths)
+        return audio + (usesRIFETrunk ? 0 : unet(6, 4, flowWidths)) + unet(refineInput, 4, refineWidths) + unet(interInput, 5, interWidths)
     }
 
     /// Input channels of `refine_net`: F_l→r, F_r→l, the linear-motion F_t→l, F_t→r (2 each), the two frames, P_t, the
@@ -79,7 +118,7 @@ public struct FENetConfig: Codable, Equatable, Sendable {
     /// Input channels of `inter_net`: I_l, P_l, F̂_t→l, Î_t→l, P_t, Î_t→r, F̂_t→r, P_r, I_r, flag, v.
     var interInput: Int { 3 + 2 + 3 + 3 + 2 + 3 + 3 * audioChannels + 2 }
     /// Levels of the deepest U-Net: frame sides at net resolution must be divisible by 2^(levels−1).
-    var levels: Int { max(flowWidths.count, refineWidths.count, interWidths.count) }
+    var levels: Int { max(usesRIFETrunk ? 1 : flowWidths.count, refineWidths.count, interWidths.count) }
 
     /// The JSON form stored in model files.
     public var json: String {
@@ -169,30 +208,43 @@ final class FENetUNet: Module {
 
 /// FE-Net's generator (paper Sec. IV-C, Fig. 8): `audio_net`, `flow_net`, `refine_net` and `inter_net`.
 ///
+/// FE-Net v2 (`fenet2`) replaces `flow_net` by RIFE HDv3's pretrained IFNet (`trunk`, frozen: its flows enter the
+/// computation as constants); everything after the gap's flows is the same code.
+///
 /// Written once over `Variable`s: training records on a tape, inference passes detached variables (no tape, nothing
 /// recorded). Flows are in pixels of the resolution they live at; channel 0 is horizontal, 1 vertical.
 public final class FENet: Module {
     public let config: FENetConfig
     let audioHidden: Linear
     let audioOut: Linear
-    let flowNet: FENetUNet
+    /// FE-Net's own flow U-Net; nil with the RIFE trunk.
+    let flowNet: FENetUNet?
+    /// RIFE's IFNet when the configuration's trunk is RIFE (not a parameter of this module: never trained or saved).
+    public let trunk: IFNet?
     let refineNet: FENetUNet
     let interNet: FENetUNet
 
     public var parameters: [Parameter] {
-        audioHidden.parameters + audioOut.parameters + flowNet.parameters + refineNet.parameters + interNet.parameters
+        audioHidden.parameters + audioOut.parameters + (flowNet?.parameters ?? []) + refineNet.parameters + interNet.parameters
     }
 
-    /// A freshly initialised generator.
-    public init(config: FENetConfig = FENetConfig(), seed: UInt64 = 0) throws(RestorationError) {
+    /// A freshly initialised generator; a configuration whose trunk is RIFE needs the loaded IFNet as `trunk`
+    /// (`.invalidModel` naming the set-up step otherwise).
+    public init(config: FENetConfig = FENetConfig(), seed: UInt64 = 0, trunk: IFNet? = nil) throws(RestorationError) {
         try config.validate()
+        if config.usesRIFETrunk, trunk == nil {
+            throw .invalidModel(path: "rife.safetensors", reason: "FE-Net v2's flow trunk is RIFE HDv3 and no RIFE weights were given; \(IFNet.setupHint)")
+        }
         self.config = config
+        self.trunk = config.usesRIFETrunk ? trunk : nil
         var g = SeededGenerator(seed: seed)
         audioHidden = Linear(name: "audio_net.0", inFeatures: config.audioInput, outFeatures: config.audioHidden,
                              std: FENetUNet.heStd(config.audioInput), generator: &g)
         audioOut = Linear(name: "audio_net.1", inFeatures: config.audioHidden, outFeatures: config.audioChannels,
                           std: FENetUNet.heStd(config.audioHidden), generator: &g)
-        flowNet = FENetUNet(name: "flow_net", inChannels: 6, outChannels: 4, widths: config.flowWidths, headStd: 0.02, generator: &g)
+        // Drawn with the RIFE trunk too, so the later nets' initial weights do not depend on the trunk.
+        let flow = FENetUNet(name: "flow_net", inChannels: 6, outChannels: 4, widths: config.flowWidths, headStd: 0.02, generator: &g)
+        flowNet = config.usesRIFETrunk ? nil : flow
         refineNet = FENetUNet(name: "refine_net", inChannels: config.refineInput, outChannels: 4, widths: config.refineWidths,
                               headStd: 0.002, generator: &g)
         interNet = FENetUNet(name: "inter_net", inChannels: config.interInput, outChannels: 5, widths: config.interWidths,
@@ -232,13 +284,29 @@ public final class FENet: Module {
         public let visibility: Variable
     }
 
-    /// Runs `flow_net` on the gap's two frames ([N, 3, H, W] each).
-    public func gap(left: Variable, right: Variable) throws -> GapState {
-        let (h, w) = netSize(height: left.shape[2], width: left.shape[3])
+    /// Runs the flow trunk on the gap's two frames ([N, 3, H, W] each): `flow_net` on the tape, or RIFE's IFNet on
+    /// the frames at 1/`trunkScale` of their side, whose flows are resized to the net resolution (vectors scaled) and
+    /// lifted by `constant` (no gradient reaches RIFE).
+    public func gap(left: Variable, right: Variable, constant: (Tensor) -> Variable) throws -> GapState {
+        let H = left.shape[2], W = left.shape[3]
+        let (h, w) = netSize(height: H, width: W)
         let ls = downsample(left, h, w), rs = downsample(right, h, w)
-        let flows = try flowNet(Variable.concatChannels([ls, rs]))
-        return GapState(left: left, right: right, leftSmall: ls, rightSmall: rs,
-                        flowLR: flows.channels(0..<2), flowRL: flows.channels(2..<4))
+        if let flowNet {
+            let flows = try flowNet(Variable.concatChannels([ls, rs]))
+            return GapState(left: left, right: right, leftSmall: ls, rightSmall: rs,
+                            flowLR: flows.channels(0..<2), flowRL: flows.channels(2..<4))
+        }
+        guard let trunk else { throw RestorationError.invalidModel(path: "", reason: "FE-Net has neither flow_net nor a RIFE trunk") }
+        let (rh, rw) = rifeInputSize(height: H, width: W)
+        let flows = try trunk.gapFlows(left.value, right.value, inputHeight: rh, inputWidth: rw, outHeight: h, outWidth: w)
+        return GapState(left: left, right: right, leftSmall: ls, rightSmall: rs, flowLR: constant(flows.lr), flowRL: constant(flows.rl))
+    }
+
+    /// IFNet's input size for frames of `height`×`width` with the RIFE trunk: 1/`trunkScale` of each side, at least 32
+    /// (IFNet's coarsest block works at 1/32).
+    public func rifeInputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        let d = config.rifeInputDivisor
+        return (max(32, height / d), max(32, width / d))
     }
 
     /// `audio_net`: P for segments [N, audioInput], zeroed where `present` is 0 → [N, audioChannels].
@@ -309,11 +377,17 @@ public final class FENet: Module {
     // MARK: Cost
 
     /// Floating-point operations (2 per multiply-add, convolutions and linear layers only) of the per-gap part
-    /// (`flow_net`) and the per-frame part (`audio_net` ×3, `refine_net`, `inter_net`) for frames of `size`².
+    /// (`flow_net`, or RIFE's two IFNet passes) and the per-frame part (`audio_net` ×3, `refine_net`, `inter_net`) for
+    /// frames of `size`².
     public func flops(size: Int) -> (perGap: Double, perFrame: Double) {
         let (h, w) = netSize(height: size, width: size)
         let audio = 3 * 2 * Double(config.audioInput * config.audioHidden + config.audioHidden * config.audioChannels)
-        return (flowNet.flops(height: h, width: w), refineNet.flops(height: h, width: w) + interNet.flops(height: h, width: w) + audio)
+        var perGap = flowNet?.flops(height: h, width: w) ?? 0
+        if let trunk {
+            let (rh, rw) = rifeInputSize(height: size, width: size)
+            perGap = trunk.gapFlowsGigaflops(inputHeight: rh, inputWidth: rw) * 1e9
+        }
+        return (perGap, refineNet.flops(height: h, width: w) + interNet.flops(height: h, width: w) + audio)
     }
 
     /// GFLOP per restored frame with the flow computed once per gap of `gapFrames` frames.

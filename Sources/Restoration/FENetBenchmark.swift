@@ -32,10 +32,10 @@ public enum FENetBenchmark {
         public var peakRSSMB: Double
     }
 
-    /// Measures `net` at every size; `model` names where the weights came from.
-    public static func run(net: FENet, model: String, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
+    /// Measures `net` at every size under the method name `name`; `model` names where the weights came from.
+    public static func run(net: FENet, name: String = "fenet", model: String, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
                            withAudio: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
-        try run(restorer: FENetRestorer(name: "fenet", net: net, useAudio: withAudio), model: model,
+        try run(restorer: FENetRestorer(name: name, net: net, useAudio: withAudio), model: model,
                 parameters: net.parameterCount, audioColumns: net.config.audioInput,
                 gflopPerFrame: { net.gigaflopsPerFrame(size: $0, gapFrames: gapFrames) },
                 sizes: sizes, gapFrames: gapFrames, repetitions: repetitions, progress: progress)

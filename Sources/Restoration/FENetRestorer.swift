@@ -11,25 +11,42 @@ extension FENet {
     public static let kindKey = "fenet.kind"
 
     /// Loads a generator from a safetensors model file; throws `.invalidModel` when the file is missing, is not an
-    /// FE-Net model, or its tensors do not match the configuration it states.
-    public static func load(path: String) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
+    /// FE-Net model, or its tensors do not match the configuration it states. A model whose trunk is RIFE (FE-Net v2)
+    /// also loads `rifePath`, RIFE's converted weights; without it, or when that file is missing, the error names the
+    /// set-up step.
+    public static func load(path: String, rifePath: String? = nil) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
         let file: SafeTensorsFile
         do { file = try SafeTensors.read(path: path) } catch {
             throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
-        return try load(file: file, path: path)
+        let config = try config(of: file, path: path)
+        var trunk: IFNet?
+        if config.usesRIFETrunk {
+            guard let rifePath else {
+                throw .invalidModel(path: "rife.safetensors", reason: "\(path) is FE-Net v2, whose flow trunk is RIFE HDv3, and no RIFE weights were given; \(IFNet.setupHint)")
+            }
+            trunk = try IFNet.load(path: rifePath)
+        }
+        return try load(file: file, path: path, trunk: trunk)
     }
 
-    /// Builds a generator from a decoded model file (`path` names it in errors); the configuration in its metadata
-    /// is validated, parameter bound included, before any weight is allocated.
-    public static func load(file: SafeTensorsFile, path: String) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
+    /// The configuration a model file states; `.invalidModel` when it is not an FE-Net generator.
+    static func config(of file: SafeTensorsFile, path: String) throws(RestorationError) -> FENetConfig {
         guard file.metadata[kindKey] == "fenet-generator", let json = file.metadata[configKey],
               let config = try? JSONDecoder().decode(FENetConfig.self, from: Data(json.utf8)) else {
             throw .invalidModel(path: path, reason: "not an FE-Net generator (no \(configKey) in __metadata__)")
         }
+        return config
+    }
+
+    /// Builds a generator from a decoded model file (`path` names it in errors); the configuration in its metadata
+    /// is validated, parameter bound included, before any weight is allocated. `trunk` is RIFE's IFNet for a model
+    /// whose trunk is RIFE (ignored otherwise).
+    public static func load(file: SafeTensorsFile, path: String, trunk: IFNet? = nil) throws(RestorationError) -> (net: FENet, metadata: [String: String]) {
+        let config = try config(of: file, path: path)
         let net: FENet
-        do { net = try FENet(config: config) } catch {
-            if case let .invalidModel(_, reason) = error { throw .invalidModel(path: path, reason: reason) }
+        do { net = try FENet(config: config, trunk: trunk) } catch {
+            if case let .invalidModel(p, reason) = error { throw .invalidModel(path: p.hasSuffix("rife.safetensors") ? p : path, reason: reason) }
             throw error
         }
         do { try net.load(stateDict: file.tensors) } catch {
@@ -46,9 +63,11 @@ extension FENet {
         meta["fenet.parameters"] = String(parameterCount)
         meta["fenet.gflop_per_frame_256_gap7"] = String(format: "%.4f", gigaflopsPerFrame(size: 256))
         meta["fenet.gflop_per_frame_128_gap7"] = String(format: "%.4f", gigaflopsPerFrame(size: 128))
+        let trunkText = config.usesRIFETrunk
+            ? "RIFE HDv3 IFNet (frozen, not in this file: rife.safetensors from scripts/setup.sh) at t = 0 and t = 1 on the frames at 1/\(config.rifeInputDivisor) resolution, once per gap"
+            : "flow_net U-Net \(config.flowWidths) 6→4 once per gap"
         meta["fenet.architecture"] = """
-            audio_net MLP \(config.audioInput)→\(config.audioHidden)→\(config.audioChannels) (tanh); flow_net U-Net \
-            \(config.flowWidths) 6→4 once per gap; refine_net U-Net \(config.refineWidths) \(config.refineInput)→4 residuals \
+            audio_net MLP \(config.audioInput)→\(config.audioHidden)→\(config.audioChannels) (tanh); \(trunkText); refine_net U-Net \(config.refineWidths) \(config.refineInput)→4 residuals \
             on Super-SloMo flows; inter_net U-Net \(config.interWidths) \(config.interInput)→5 (flow residuals, W); \
             nets at 1/\(config.scale) resolution, warps and blend (Eqs. 12–14) at full resolution
             """
@@ -107,9 +126,9 @@ public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
         self.useAudio = useAudio
     }
 
-    /// Loads the model at `path`.
-    public init(name: String = "fenet", modelPath: String, useAudio: Bool = true) throws(RestorationError) {
-        self.init(name: name, net: try FENet.load(path: modelPath).net, useAudio: useAudio)
+    /// Loads the model at `path` (and, for FE-Net v2, RIFE's weights at `rifePath`; see `FENet.load`).
+    public init(name: String = "fenet", modelPath: String, rifePath: String? = nil, useAudio: Bool = true) throws(RestorationError) {
+        self.init(name: name, net: try FENet.load(path: modelPath, rifePath: rifePath).net, useAudio: useAudio)
     }
 
     public func restoreGap(left: SlotFrame, right: SlotFrame, slots: [Int], context: GapContext) throws -> [SlotFrame] {
@@ -124,7 +143,7 @@ public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
         let shape = [1, 3, left.height, left.width]
         let l = Detached.variable(try Tensor(shape: shape, scalars: left.planes))
         let r = Detached.variable(try Tensor(shape: shape, scalars: right.planes))
-        let state = try net.gap(left: l, right: r)
+        let state = try net.gap(left: l, right: r, constant: Detached.variable)
         let columns = net.config.audioInput
         func segment(_ slot: Int) throws -> Tensor {
             guard let audio, audio.rows > 0 else { return Tensor(zeros: [1, columns]) }

@@ -5,15 +5,21 @@ import Foundation
 /// The classical methods need nothing; `fenet` and `fenet-noaudio` load the model file they are given
 /// (`fenet.safetensors` / `fenet-noaudio.safetensors`, found by Pipeline's `ModelLocator`); `rife` loads
 /// `rife.safetensors`, RIFE HDv3's pretrained weights that `scripts/setup.sh` converts at set-up time into
-/// `~/.cache/dropfill/models` (searched by the locator; too large for git).
+/// `~/.cache/dropfill/models` (searched by the locator; too large for git); `fenet2` (FE-Net v2) loads
+/// `fenet2.safetensors` and RIFE's file for its flow trunk.
 public enum RestorerCatalog {
     /// Names of the methods that need no model file, in the order tables list them.
     public static let classical = ["hold", "blend", "minterpolate"]
 
     /// Names of the learned methods (each needs its model file).
-    public static let learned = ["fenet", "fenet-noaudio", "rife"]
+    public static let learned = ["fenet", "fenet-noaudio", "fenet2", "rife"]
     /// Methods that restore from the audio (a viewer judging them must hear it).
-    public static let audioDriven = ["fenet"]
+    public static let audioDriven = ["fenet", "fenet2"]
+    /// Learned methods whose model also needs RIFE's converted weights (`rife.safetensors`) as a frozen trunk.
+    public static let rifeTrunk = ["fenet2"]
+
+    /// Whether `method` needs RIFE's weights besides its own model file.
+    public static func needsRIFE(_ method: String) -> Bool { rifeTrunk.contains(method) }
 
     /// Whether `method` restores from the audio.
     public static func usesAudio(_ method: String) -> Bool { audioDriven.contains(method) }
@@ -21,8 +27,9 @@ public enum RestorerCatalog {
     /// Every known method name.
     public static var all: [String] { classical + learned }
 
-    /// The restorer called `name`; a learned method reads `modelPath` (Pipeline's `ModelLocator` finds it).
-    public static func make(_ name: String, modelPath: String?) throws(RestorationError) -> any FrameRestorer {
+    /// The restorer called `name`; a learned method reads `modelPath` (Pipeline's `ModelLocator` finds it), and one
+    /// with a RIFE trunk (`needsRIFE`) also `rifePath`.
+    public static func make(_ name: String, modelPath: String?, rifePath: String? = nil) throws(RestorationError) -> any FrameRestorer {
         switch name {
         case "hold": return HoldRestorer()
         case "blend": return BlendRestorer()
@@ -30,6 +37,10 @@ public enum RestorerCatalog {
         case "fenet", "fenet-noaudio":
             guard let modelPath else { throw .invalidModel(path: "\(name).safetensors", reason: "no model file given for '\(name)'") }
             return try FENetRestorer(name: name, modelPath: modelPath, useAudio: name == "fenet")
+        case "fenet2":
+            guard let modelPath else { throw .invalidModel(path: "fenet2.safetensors", reason: "no model file given for 'fenet2'") }
+            guard let rifePath else { throw .invalidModel(path: "rife.safetensors", reason: "no RIFE weights given for 'fenet2' (its flow trunk); \(IFNet.setupHint)") }
+            return try FENetRestorer(name: name, modelPath: modelPath, rifePath: rifePath, useAudio: true)
         case "rife":
             guard let modelPath else { throw .invalidModel(path: "rife.safetensors", reason: "no model file given for 'rife'; \(IFNet.setupHint)") }
             return try RIFERestorer(modelPath: modelPath)

@@ -66,10 +66,11 @@ public final class RestorationTrainingRun {
     public let options: Options
     public let trainer: FENetTrainer
 
-    public init(settings: FENetTrainingSettings, options: Options) throws {
+    /// A run of a generator of `config`; `trunk` is RIFE's IFNet when the configuration's trunk is RIFE (FE-Net v2).
+    public init(settings: FENetTrainingSettings, options: Options, config: FENetConfig = FENetConfig(), trunk: IFNet? = nil) throws {
         self.settings = settings
         self.options = options
-        trainer = try FENetTrainer(settings: settings)
+        trainer = try FENetTrainer(config: config, settings: settings, trunk: trunk)
     }
 
     /// Trains on `train` (validating on `validation`, recording `test` as held out) from the fine-tuning start or
@@ -114,7 +115,7 @@ public final class RestorationTrainingRun {
         }
         let metadata: [String: String] = [
             "fenet.command": options.command,
-            "fenet.variant": noAudio ? "fenet-noaudio" : "fenet",
+            "fenet.variant": noAudio ? "fenet-noaudio" : (trainer.generator.config.usesRIFETrunk ? "fenet2" : "fenet"),
             "fenet.training": settingsJSON(settings),
             "fenet.training_size": String(size),
             "fenet.steps": String(trainer.step),

@@ -53,7 +53,7 @@ import Testing
         for p in net.parameters where p.name.hasSuffix("head.weight") { p.value = p.value.affine(scale: 20) }
         let b = try Self.batch(size: 16, n: 2, seed: 4)
         func loss(_ tape: Tape) throws -> Variable {
-            let s = try net.gap(left: tape.input(b.left), right: tape.input(b.right))
+            let s = try net.gap(left: tape.input(b.left), right: tape.input(b.right), constant: { tape.input($0) })
             let out = try net.synthesize(s, v: b.v, audioL: b.audioL, audioT: b.audioT, audioR: b.audioR, present: b.present,
                                          constant: { tape.input($0) })
             return out.frame.mseLoss(tape.input(b.target)) * 1000
@@ -182,8 +182,9 @@ import Testing
     static func shippedModel(_ name: String) -> String {
         Self.repoRoot.appendingPathComponent("SampleData/models/\(name).safetensors").path
     }
-    /// The shipped FE-Net files (RIFE's weights come from set-up, not from SampleData).
-    static let shippedFENets = RestorerCatalog.learned.filter { $0.hasPrefix("fenet") }
+    /// The shipped FE-Net files with their own flow trunk (RIFE's weights come from set-up, not from SampleData;
+    /// `fenet2`, which needs them, is checked in `FENet2Tests`).
+    static let shippedFENets = RestorerCatalog.learned.filter { $0.hasPrefix("fenet") && !RestorerCatalog.needsRIFE($0) }
     static let shippedModelsPresent = shippedFENets.allSatisfy { FileManager.default.fileExists(atPath: shippedModel($0)) }
 
     @Test(.enabled(if: shippedModelsPresent, "the shipped FE-Net models are not in SampleData/models"))
@@ -201,7 +202,7 @@ import Testing
     // MARK: - Catalog
 
     @Test func catalogKnowsTheLearnedMethodsAndKeepsTheClassicalOnes() throws {
-        #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio", "rife"])
+        #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio", "fenet2", "rife"])
         #expect(try RestorerCatalog.names(list: "hold, blend,minterpolate,hold") == ["hold", "blend", "minterpolate"])
         #expect(throws: RestorationError.self) { _ = try RestorerCatalog.names(list: "hold,nosuch") }
         #expect(try RestorerCatalog.make("blend", modelPath: nil).name == "blend")

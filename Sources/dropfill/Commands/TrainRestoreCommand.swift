@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corpus
+import Pipeline
 import Foundation
 import Restoration
 import Tensor
@@ -36,6 +37,9 @@ struct TrainRestoreCommand: ParsableCommand {
               dropfill train-restore ../shared/data \\
                   --from SampleData/models/fenet.safetensors --steps 2000 \\
                   --out fenet-ft.safetensors
+              dropfill train-restore ../shared/data --trunk rife \\
+                  --from SampleData/models/fenet.safetensors --steps 1500 \\
+                  --out SampleData/models/fenet2.safetensors
             """
     )
 
@@ -78,6 +82,12 @@ struct TrainRestoreCommand: ParsableCommand {
     @Flag(help: "Train without audio (the fenet-noaudio variant: every sample has the audio-absent flag).")
     var noAudio = false
 
+    @Option(help: "Flow trunk: flow_net (FE-Net's own U-Net, trained) or rife (FE-Net v2: RIFE HDv3's pretrained IFNet, frozen; weights from scripts/setup.sh).")
+    var trunk: String = "flow_net"
+
+    @Option(help: "With --trunk rife: RIFE runs on the frames at 1/N of their side.")
+    var trunkScale: Int = 2
+
     @Option(help: "Comma-separated folder prefixes whose clips train the visual path only.")
     var visualOnly: String = "faces-extra/"
 
@@ -109,6 +119,8 @@ struct TrainRestoreCommand: ParsableCommand {
                               ("--lambda-ssim", lambdaSsim)] where !value.isFinite || value < 0 {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
+        guard FENetConfig.Trunk(rawValue: trunk) != nil else { throw ValidationError("--trunk must be flow_net or rife, got '\(trunk)'") }
+        guard (1...8).contains(trunkScale) else { throw ValidationError("--trunk-scale must lie in 1…8") }
         guard training.learningRate > 0, training.learningRate < 1 else {
             throw ValidationError("--learning-rate must lie in (0, 1), got \(training.learningRate)")
         }
@@ -133,7 +145,13 @@ struct TrainRestoreCommand: ParsableCommand {
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
             checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, stopAfter: stopAfter, splitSeed: corpusOptions.splitSeed,
             command: CommandLine.arguments.joined(separator: " "))
-        let run = try RestorationTrainingRun(settings: settings, options: options)
+        var config = FENetConfig()
+        var rife: IFNet?
+        if FENetConfig.Trunk(rawValue: trunk) == .rife {
+            config = config.withRIFETrunk(scale: trunkScale)
+            rife = try IFNet.load(path: try ModelLocator.forProcess().restorationModelPath(for: "rife"))
+        }
+        let run = try RestorationTrainingRun(settings: settings, options: options, config: config, trunk: rife)
         try run.run(train: trainSide.clips, validation: validationSide?.clips ?? [], test: testSide?.clips ?? [],
                     log: { Progress.log($0) })
     }
