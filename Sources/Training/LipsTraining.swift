@@ -103,7 +103,7 @@ public enum LipsTraining {
         let r = rows(data, model: model)
         guard r.count > 0 else { return .nan }
         let x = try Tensor(shape: [r.count, model.configuration.inputWidth], scalars: r.inputs)
-        let y = try model.output(try model.hidden(x).tanh()).scalars
+        let y = try model.forward(x).scalars
         var s = 0.0
         for (a, b) in zip(y, r.targets) { s += Double(a - b) * Double(a - b) }
         return s / Double(r.targets.count)
