@@ -49,11 +49,44 @@ extension LipGeometryModel {
         guard weight.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
             throw .invalidSetting("ridge regression gave non-finite weights (λ \(lambda), \(rows) rows)")
         }
+        whitening = try Self.whitening(residualsOf: self, inputs: inputs, targets: targets)
     }
 
-    /// Solves S·X = B for a symmetric positive-definite `size × size` S and `columns` right-hand sides (row-major),
-    /// by Cholesky factorisation; a matrix that is not positive definite (e.g. λ = 0 with a constant column) throws.
-    static func solveSymmetric(_ s: [Double], _ b: [Double], size n: Int, columns: Int) throws(PhoneticsError) -> [Double] {
+    /// T = L⁻¹ for the Cholesky factor L of the covariance Σ = L·Lᵀ of the model's residuals y − ĝ(x) on the rows
+    /// (G × G, row-major, lower triangular): T·r has uncorrelated components of unit variance (`LipGeometryCue`).
+    static func whitening(residualsOf model: LipGeometryModel, inputs: [Float], targets: [Float]) throws(PhoneticsError) -> [Float] {
+        let w = model.configuration.inputWidth, g = model.configuration.outputs, rows = inputs.count / max(w, 1)
+        let predicted: [Float]
+        do {
+            predicted = try model.forward(try Tensor(shape: [rows, w], scalars: inputs)).scalars
+        } catch {
+            throw .invalidModel("\(error)")
+        }
+        var mean = [Double](repeating: 0, count: g), cov = [Double](repeating: 0, count: g * g)
+        for r in 0..<rows { for a in 0..<g { mean[a] += Double(targets[r * g + a] - predicted[r * g + a]) / Double(rows) } }
+        for r in 0..<rows {
+            for a in 0..<g {
+                let ra = Double(targets[r * g + a] - predicted[r * g + a]) - mean[a]
+                for b in 0..<g { cov[a * g + b] += ra * (Double(targets[r * g + b] - predicted[r * g + b]) - mean[b]) / Double(rows) }
+            }
+        }
+        for a in 0..<g { cov[a * g + a] += 1e-6 }
+        let l = try cholesky(cov, size: g)
+        // T = L⁻¹ by forward substitution, column by column (L·t_c = e_c).
+        var t = [Double](repeating: 0, count: g * g)
+        for c in 0..<g {
+            for i in c..<g {
+                var sum = i == c ? 1.0 : 0.0
+                for k in c..<i { sum -= l[i * g + k] * t[k * g + c] }
+                t[i * g + c] = sum / l[i * g + i]
+            }
+        }
+        return t.map { Float($0) }
+    }
+
+    /// The lower-triangular L with L·Lᵀ = S for a symmetric positive-definite `size × size` S (row-major); a matrix
+    /// that is not positive definite throws.
+    static func cholesky(_ s: [Double], size n: Int) throws(PhoneticsError) -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
             for j in 0...i {
@@ -61,7 +94,7 @@ extension LipGeometryModel {
                 for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
                 if i == j {
                     guard sum > 0, sum.isFinite else {
-                        throw .invalidSetting("the normal equations are singular at column \(i) (raise the ridge λ)")
+                        throw .invalidSetting("the matrix is singular at column \(i) (for the normal equations: raise the ridge λ)")
                     }
                     l[i * n + i] = sum.squareRoot()
                 } else {
@@ -69,6 +102,13 @@ extension LipGeometryModel {
                 }
             }
         }
+        return l
+    }
+
+    /// Solves S·X = B for a symmetric positive-definite `size × size` S and `columns` right-hand sides (row-major),
+    /// by Cholesky factorisation; a matrix that is not positive definite (e.g. λ = 0 with a constant column) throws.
+    static func solveSymmetric(_ s: [Double], _ b: [Double], size n: Int, columns: Int) throws(PhoneticsError) -> [Double] {
+        let l = try cholesky(s, size: n)
         var x = b
         for c in 0..<columns {
             for i in 0..<n {                       // L·z = b

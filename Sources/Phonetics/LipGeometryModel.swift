@@ -94,6 +94,9 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
     public let output: Linear
     /// Provenance and calibration read from or written to the file's `__metadata__`.
     public var metadata: [String: String]
+    /// The whitening of the model's residuals on its training rows (G × G, row-major; `fitRidge` sets it, stored as
+    /// `lips.whitening`), which `LipGeometryCue` applies to both sides; nil for the first model.
+    public var whitening: [Float]?
 
     public var parameters: [Parameter] { (hidden?.parameters ?? []) + output.parameters }
 
@@ -217,6 +220,7 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
         meta["lips.architecture"] = LipGeometryConfiguration.architecture
         meta["lips.config"] = String(decoding: try encoder.encode(configuration), as: UTF8.self)
         meta["lips.parameters"] = String(parameterCount)
+        if let whitening { meta["lips.whitening"] = whitening.map { String($0) }.joined(separator: ",") }
         try save(to: path, metadata: meta)
     }
 
@@ -243,6 +247,14 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
             throw PhoneticsError.invalidModel("\(path): \(error)")
         }
         model.metadata = file.metadata
+        if let text = file.metadata["lips.whitening"] {
+            let values = text.split(separator: ",").compactMap { Float(String($0)) }
+            let g = config.outputs
+            guard values.count == g * g, values.allSatisfy(\.isFinite) else {
+                throw PhoneticsError.invalidModel("\(path): lips.whitening holds \(values.count) numbers, not \(g)×\(g)")
+            }
+            model.whitening = values
+        }
         return model
     }
 }

@@ -125,7 +125,7 @@ public enum LipsTraining {
             let observed = truth.map { item.geometry[$0] }
             let cue = observed.compactMap { $0 }.count >= 3
                 ? try LipGeometryCue(observed: observed, expected: expected, slotCount: n, dimension: lips.configuration.outputs,
-                                     initialVariance: calibration.initialVariance)
+                                     initialVariance: calibration.initialVariance, whitening: lips.whitening)
                 : nil
             let d = useAliNet ? try store.distances(clip, truth: truth) {
                 try aliNet.distances(mouths: AlignmentTraining.survivorMouths(clip, truth, size: size), frameCount: truth.count,

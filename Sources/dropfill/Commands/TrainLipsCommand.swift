@@ -48,6 +48,9 @@ struct TrainLipsCommand: ParsableCommand {
     @Option(help: "Ridge penalty λ of the linear map.")
     var ridge = 100.0
 
+    @Flag(inversion: .prefixedNo, help: "Whiten the lip cue by the linear map's residual covariance (its four components are correlated: without it their shared evidence counts several times).")
+    var whiten = true
+
     @Option(help: "Training steps of the perceptron (Adam, minibatches of 256 frames).")
     var steps = 3000
 
@@ -110,6 +113,7 @@ struct TrainLipsCommand: ParsableCommand {
         let trainStart = Date()
         if config.isLinear {
             try lips.fitRidge(inputs: rows.inputs, targets: rows.targets, lambda: ridge)
+            if !whiten { lips.whitening = nil }
         } else {
             _ = try lips.train(inputs: rows.inputs, targets: rows.targets, steps: steps, seed: seed) { step, loss in
                 if step % 500 == 0 || step == steps { log(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }
