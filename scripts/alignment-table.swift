@@ -59,7 +59,7 @@ func runs(_ path: String) throws -> [Run] {
         for i in 0..<wrong { predicted[i] = a / wrong + (i < a % wrong ? 1 : 0) }
         let bias = try PositionBias(predicted: predicted, truth: [Int](repeating: 0, count: n))
         guard bias.total == a, bias.exact == e else { throw CocoaError(.fileReadCorruptFile) }
-        out.append(Run(clip: f[clip], seed: s, bias: bias))
+        out.append(Run(clip: URL(fileURLWithPath: f[clip]).lastPathComponent, seed: s, bias: bias))
     }
     return out
 }
