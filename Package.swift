@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Tensor", "Alignment", "Features", "DropfillTestSupport"]),
-        .testTarget(name: "PhoneticsTests", dependencies: ["Tensor", "Phonetics", "Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PhoneticsTests", dependencies: ["Tensor", "Features", "Phonetics", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RestorationTests", dependencies: ["SafeOutput", "Features", "Restoration", "Media", "Metrics", "Tensor", "DropfillTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CorpusTests", dependencies: ["Tensor", "Corpus", "Pipeline", "Evaluation", "Restoration", "Media", "SafeOutput", "DropfillTestSupport"]),

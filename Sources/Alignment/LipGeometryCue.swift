@@ -35,20 +35,44 @@ public struct LipGeometryCue: Sendable, Equatable {
     /// The cue from raw survivor geometry (`observed[i]` nil or G values) and the model's `expected` geometry of
     /// `slotCount` slots; the observed geometry is standardised over the survivors that have one. Starts at a = 1,
     /// b = 0 and σ² = `initialVariance`.
+    ///
+    /// `whitening` (G × G, row-major, or nil) is applied to both sides after standardising: with T the inverse of
+    /// the Cholesky factor of the model's residual covariance Σ = L·Lᵀ (T = L⁻¹), the components of T·(z − μ) are
+    /// uncorrelated, so the per-component costs add up to the Mahalanobis distance instead of counting the shared
+    /// evidence of correlated components (the apertures and the jaw) several times.
     public init(observed raw: [[Float]?], expected: [Float], slotCount n: Int, dimension g: Int,
-                initialVariance: Double = 1) throws(AlignmentError) {
+                initialVariance: Double = 1, whitening: [Float]? = nil) throws(AlignmentError) {
         guard g > 0, expected.count == n * g else { throw .shapeMismatch("\(expected.count) expected values for \(n) slots of \(g)") }
         guard raw.allSatisfy({ $0 == nil || $0?.count == g }) else { throw .shapeMismatch("a survivor's geometry is not \(g) values") }
         guard expected.allSatisfy(\.isFinite), raw.allSatisfy({ $0?.allSatisfy(\.isFinite) ?? true }) else {
             throw .nonFiniteValue("lip geometry")
         }
         guard initialVariance.isFinite, initialVariance > 0 else { throw .invalidSetting("initial variance \(initialVariance)") }
+        if let whitening {
+            guard whitening.count == g * g, whitening.allSatisfy(\.isFinite) else {
+                throw .shapeMismatch("a whitening of \(whitening.count) values for geometry of \(g)")
+            }
+        }
         dimension = g
-        self.expected = expected
-        observed = Self.standardised(raw, dimension: g)
+        self.expected = whitening.map { Self.transformed(expected, by: $0, dimension: g) } ?? expected
+        let standardised = Self.standardised(raw, dimension: g)
+        observed = whitening.map { t in standardised.map { $0.map { Self.transformed($0, by: t, dimension: g) } } } ?? standardised
         scale = [Double](repeating: 1, count: g)
         offset = [Double](repeating: 0, count: g)
         variance = [Double](repeating: initialVariance, count: g)
+    }
+
+    /// Every G-vector of the concatenated `rows` multiplied by the G × G matrix `t` (row-major).
+    static func transformed(_ rows: [Float], by t: [Float], dimension g: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows.count)
+        for r in 0..<(rows.count / g) {
+            for a in 0..<g {
+                var s: Float = 0
+                for b in 0..<g { s += t[a * g + b] * rows[r * g + b] }
+                out[r * g + a] = s
+            }
+        }
+        return out
     }
 
     /// Every component of the geometry vectors present in `raw` shifted to mean 0 and scaled to variance 1 over

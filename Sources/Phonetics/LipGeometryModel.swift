@@ -3,74 +3,145 @@ import Tensor
 
 /// Architecture and input layout of `LipGeometryModel`.
 public struct LipGeometryConfiguration: Codable, Sendable, Equatable {
-    /// Slots of viseme context on each side of the slot (2: five slots, 167 ms at 30 fps — coarticulation).
+    /// What each slot's input row holds besides the viseme probabilities of the context slots.
+    public enum InputLayout: String, Codable, Sendable, CaseIterable {
+        /// The slot's whole MFCC context (13 coefficients × 5 frames, standardised per clip): the first model's
+        /// inputs. With 65 spectral values per slot the model learned the training speakers' voices: its error on
+        /// new persons was above the clip mean's (DECISIONS.md, "Phonetic audio").
+        case visemesAndSpectral = "visemes+spectral"
+        /// The clip-standardised log energy (MFCC c0, averaged over the slot's 5 feature frames) of every context
+        /// slot: loudness over time, which depends little on who speaks.
+        case visemesAndEnergy = "visemes+energy"
+    }
+
+    /// Slots of context on each side of the slot (4: nine slots, 300 ms at 30 fps — coarticulation, and the lips
+    /// moving before the sound).
     public var visemeContext: Int
-    /// Hidden units.
+    /// Hidden units; 0 makes the model linear (`ĝ = W·x + b`, fitted in closed form by ridge regression).
     public var hidden: Int
     /// Outputs: the lip-geometry vector (inner and outer aperture, mouth width, jaw opening), per clip standardised.
     public var outputs: Int
+    /// The input row's layout.
+    public var inputs: InputLayout
 
-    public init(visemeContext: Int = 2, hidden: Int = 32, outputs: Int = 4) {
+    /// The defaults are the shipped model's: linear, nine slots of visemes and energy.
+    public init(visemeContext: Int = 4, hidden: Int = 0, outputs: Int = 4, inputs: InputLayout = .visemesAndEnergy) {
         self.visemeContext = visemeContext
         self.hidden = hidden
         self.outputs = outputs
+        self.inputs = inputs
     }
 
-    /// Inputs per slot: the viseme probabilities of 2·context + 1 slots, then the slot's spectral features.
-    public var inputWidth: Int { (2 * visemeContext + 1) * Viseme.allCases.count + SlotAudioCues.spectralWidth }
+    /// The first model's configuration (`lipgeometry-mlp-v1` files): a 32-unit perceptron on five slots of visemes
+    /// and the slot's MFCC context.
+    public static let perceptronV1 = LipGeometryConfiguration(visemeContext: 2, hidden: 32, outputs: 4,
+                                                              inputs: .visemesAndSpectral)
 
-    /// The name stored in model files.
-    public static let architecture = "lipgeometry-mlp-v1"
+    enum CodingKeys: String, CodingKey { case visemeContext, hidden, outputs, inputs }
+
+    /// Decodes a stored configuration; files written before `inputs` existed hold the first model's layout.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        visemeContext = try c.decode(Int.self, forKey: .visemeContext)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        outputs = try c.decode(Int.self, forKey: .outputs)
+        inputs = try c.decodeIfPresent(InputLayout.self, forKey: .inputs) ?? .visemesAndSpectral
+    }
+
+    /// Whether the model is the linear map (no hidden layer).
+    public var isLinear: Bool { hidden == 0 }
+
+    /// Values per context slot besides the visemes (energy: 1; spectral: none, the MFCC block is the slot's own).
+    var perSlotExtra: Int { inputs == .visemesAndEnergy ? 1 : 0 }
+
+    /// Inputs per slot: for each of the 2·context + 1 slots its viseme probabilities (and its energy), then for the
+    /// spectral layout the slot's MFCC context.
+    public var inputWidth: Int {
+        let slots = 2 * visemeContext + 1
+        return slots * (Viseme.allCases.count + perSlotExtra) + (inputs == .visemesAndSpectral ? SlotAudioCues.spectralWidth : 0)
+    }
+
+    /// Throws when a setting cannot make a model.
+    public func validate() throws(PhoneticsError) {
+        guard visemeContext >= 0, hidden >= 0, outputs > 0 else {
+            throw .invalidSetting("lip model: context \(visemeContext), hidden \(hidden), outputs \(outputs)")
+        }
+    }
+
+    /// The name stored in model files (`lips.architecture`).
+    public static let architecture = "lipgeometry-v2"
+    /// The first model's name, still read (its configuration decodes to `perceptronV1`'s layout).
+    public static let architectureV1 = "lipgeometry-mlp-v1"
 }
 
-/// The audio→lip-geometry map (ours): a two-layer perceptron from each slot's phonetic and spectral cues
-/// (`SlotAudioCues`) to the expected lip geometry of the face in that slot, per-clip standardised (every speaker's
-/// geometry has mean 0 and variance 1 over the clip, so the model predicts how the mouth differs from the speaker's
-/// average, not how large it is).
+/// The audio→lip-geometry map (ours): from each slot's phonetic and loudness cues (`SlotAudioCues`) to the
+/// expected lip geometry of the face in that slot, per-clip standardised (every speaker's geometry has mean 0 and
+/// variance 1 over the clip, so the model predicts how the mouth differs from the speaker's average, not how large
+/// it is).
 ///
-///     ĝ_j = W₂ · tanh(W₁ · x_j + b₁) + b₂,    x_j = [v_{j−c} … v_{j+c}, m_j]
+///     ĝ_j = W · x_j + b                          (linear, `hidden` = 0: the shipped model)
+///     ĝ_j = W₂ · tanh(W₁ · x_j + b₁) + b₂        (perceptron, the first model)
+///     x_j = [v_{j−c}, e_{j−c}, …, v_{j+c}, e_{j+c}]   or   [v_{j−c} … v_{j+c}, m_j]
 ///
-/// with v the viseme probabilities and m the standardised MFCC context of slot j. Trained with mean squared error
-/// against the landmarks' geometry of every frame of the training persons (`train`).
+/// with v the viseme probabilities, e the clip-standardised log energy and m the standardised MFCC context of the
+/// slot. The linear map is fitted in closed form (ridge regression, `fitRidge`); the perceptron by Adam on the mean
+/// squared error (`train`), both against the landmarks' geometry of every frame of the training persons.
 public final class LipGeometryModel: Module, @unchecked Sendable {
     public let configuration: LipGeometryConfiguration
-    public let hidden: Linear
+    /// The hidden layer (nil for the linear map).
+    public let hidden: Linear?
+    /// The output layer (the whole map when linear).
     public let output: Linear
     /// Provenance and calibration read from or written to the file's `__metadata__`.
     public var metadata: [String: String]
+    /// The whitening of the model's residuals on its training rows (G × G, row-major; `fitRidge` sets it, stored as
+    /// `lips.whitening`), which `LipGeometryCue` applies to both sides; nil for the first model.
+    public var whitening: [Float]?
 
-    public var parameters: [Parameter] { hidden.parameters + output.parameters }
+    public var parameters: [Parameter] { (hidden?.parameters ?? []) + output.parameters }
 
     public init(configuration: LipGeometryConfiguration = LipGeometryConfiguration(), seed: UInt64 = 0) {
         self.configuration = configuration
         var g = SeededGenerator(seed: seed)
         let inputs = configuration.inputWidth
-        hidden = Linear(name: "lips.hidden", inFeatures: inputs, outFeatures: configuration.hidden,
-                        std: Float(1 / Double(inputs).squareRoot()), generator: &g)
-        output = Linear(name: "lips.output", inFeatures: configuration.hidden, outFeatures: configuration.outputs,
-                        std: Float(1 / Double(configuration.hidden).squareRoot()), generator: &g)
+        if configuration.isLinear {
+            hidden = nil
+            output = Linear(name: "lips.output", inFeatures: inputs, outFeatures: configuration.outputs,
+                            std: Float(1 / Double(max(inputs, 1)).squareRoot()), generator: &g)
+        } else {
+            hidden = Linear(name: "lips.hidden", inFeatures: inputs, outFeatures: configuration.hidden,
+                            std: Float(1 / Double(max(inputs, 1)).squareRoot()), generator: &g)
+            output = Linear(name: "lips.output", inFeatures: configuration.hidden, outFeatures: configuration.outputs,
+                            std: Float(1 / Double(configuration.hidden).squareRoot()), generator: &g)
+        }
         metadata = [:]
     }
 
     // MARK: - Inputs
 
-    /// The `n × inputWidth` input matrix of every slot of `cues` (viseme rows past the clip's ends are silence).
+    /// The `n × inputWidth` input matrix of every slot of `cues` (context slots past the clip's ends are silence,
+    /// with energy 0, the clip's mean).
     public func inputs(_ cues: SlotAudioCues) -> [Float] {
         let n = cues.slotCount, v = Viseme.allCases.count, c = configuration.visemeContext
         let width = configuration.inputWidth, s = SlotAudioCues.spectralWidth
+        let extra = configuration.perSlotExtra, stride = v + extra
+        let energy = configuration.inputs == .visemesAndEnergy ? cues.energy : []
         var out = [Float](repeating: 0, count: n * width)
         for j in 0..<n {
             let row = j * width
             for o in -c...c {
-                let src = j + o, dst = row + (o + c) * v
+                let src = j + o, dst = row + (o + c) * stride
                 if src >= 0 && src < n {
                     for k in 0..<v { out[dst + k] = cues.visemes[src * v + k] }
+                    if extra > 0 { out[dst + v] = energy[src] }
                 } else {
                     out[dst + Viseme.silence.rawValue] = 1
                 }
             }
-            let spectralStart = row + (2 * c + 1) * v
-            for k in 0..<s { out[spectralStart + k] = cues.spectral[j * s + k] }
+            if configuration.inputs == .visemesAndSpectral {
+                let spectralStart = row + (2 * c + 1) * v
+                for k in 0..<s { out[spectralStart + k] = cues.spectral[j * s + k] }
+            }
         }
         return out
     }
@@ -79,7 +150,14 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
 
     /// Training forward pass: inputs [N, inputWidth] → geometry [N, outputs].
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        try output(try hidden(x).tanh())
+        guard let hidden else { return try output(x) }
+        return try output(try hidden(x).tanh())
+    }
+
+    /// The map on a batch of input rows [N, inputWidth] → [N, outputs] (inference, no tape).
+    public func forward(_ x: Tensor) throws -> Tensor {
+        guard let hidden else { return try output(x) }
+        return try output(try hidden(x).tanh())
     }
 
     /// Expected geometry of every slot of `cues`: `n × outputs` values, slot-major.
@@ -87,8 +165,7 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
         let n = cues.slotCount
         guard n > 0 else { return [] }
         do {
-            let x = try Tensor(shape: [n, configuration.inputWidth], scalars: inputs(cues))
-            return try output(try hidden(x).tanh()).scalars
+            return try forward(try Tensor(shape: [n, configuration.inputWidth], scalars: inputs(cues))).scalars
         } catch {
             throw .invalidModel("\(error)")
         }
@@ -143,18 +220,25 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
         meta["lips.architecture"] = LipGeometryConfiguration.architecture
         meta["lips.config"] = String(decoding: try encoder.encode(configuration), as: UTF8.self)
         meta["lips.parameters"] = String(parameterCount)
+        if let whitening { meta["lips.whitening"] = whitening.map { String($0) }.joined(separator: ",") }
         try save(to: path, metadata: meta)
     }
 
     /// Reads a model file; a file that is not a lip-geometry model of this architecture is `invalidModel`.
     public static func load(path: String) throws -> LipGeometryModel {
         let file = try SafeTensors.read(path: path)
-        guard file.metadata["lips.architecture"] == LipGeometryConfiguration.architecture else {
-            throw PhoneticsError.invalidModel("\(path) holds no \(LipGeometryConfiguration.architecture) (no lips.architecture)")
+        let architecture = file.metadata["lips.architecture"]
+        guard architecture == LipGeometryConfiguration.architecture || architecture == LipGeometryConfiguration.architectureV1 else {
+            throw PhoneticsError.invalidModel("\(path) holds no lip-geometry model (lips.architecture \(architecture ?? "missing"))")
         }
         guard let json = file.metadata["lips.config"],
               let config = try? JSONDecoder().decode(LipGeometryConfiguration.self, from: Data(json.utf8)) else {
             throw PhoneticsError.invalidModel("\(path) has no readable lips.config")
+        }
+        do {
+            try config.validate()
+        } catch {
+            throw PhoneticsError.invalidModel("\(path): \(error)")
         }
         let model = LipGeometryModel(configuration: config)
         do {
@@ -163,6 +247,14 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
             throw PhoneticsError.invalidModel("\(path): \(error)")
         }
         model.metadata = file.metadata
+        if let text = file.metadata["lips.whitening"] {
+            let values = text.split(separator: ",").compactMap { Float(String($0)) }
+            let g = config.outputs
+            guard values.count == g * g, values.allSatisfy(\.isFinite) else {
+                throw PhoneticsError.invalidModel("\(path): lips.whitening holds \(values.count) numbers, not \(g)×\(g)")
+            }
+            model.whitening = values
+        }
         return model
     }
 }

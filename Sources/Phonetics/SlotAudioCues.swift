@@ -45,6 +45,17 @@ public struct SlotAudioCues: Sendable, Equatable {
         return try SlotAudioCues(slotCount: n, visemes: visemes, spectral: spectral, phones: phones)
     }
 
+    /// Per slot the clip-standardised log energy: the mean of MFCC c0 (the log of the frame's power) over the
+    /// slot's `2·spectralContext + 1` feature frames, taken from `spectral` (whose columns are standardised).
+    public var energy: [Float] {
+        let s = Self.spectralWidth, d = AudioFeatureSettings.mfcc.dimension, frames = 2 * Self.spectralContext + 1
+        return (0..<slotCount).map { j in
+            var sum: Float = 0
+            for f in 0..<frames { sum += spectral[j * s + f * d] }
+            return sum / Float(frames)
+        }
+    }
+
     /// Share of slots whose most likely class is not silence: 0 means no speech was found.
     public var speechShare: Double {
         let v = Viseme.allCases.count

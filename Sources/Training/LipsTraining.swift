@@ -103,7 +103,7 @@ public enum LipsTraining {
         let r = rows(data, model: model)
         guard r.count > 0 else { return .nan }
         let x = try Tensor(shape: [r.count, model.configuration.inputWidth], scalars: r.inputs)
-        let y = try model.output(try model.hidden(x).tanh()).scalars
+        let y = try model.forward(x).scalars
         var s = 0.0
         for (a, b) in zip(y, r.targets) { s += Double(a - b) * Double(a - b) }
         return s / Double(r.targets.count)
@@ -125,7 +125,7 @@ public enum LipsTraining {
             let observed = truth.map { item.geometry[$0] }
             let cue = observed.compactMap { $0 }.count >= 3
                 ? try LipGeometryCue(observed: observed, expected: expected, slotCount: n, dimension: lips.configuration.outputs,
-                                     initialVariance: calibration.initialVariance)
+                                     initialVariance: calibration.initialVariance, whitening: lips.whitening)
                 : nil
             let d = useAliNet ? try store.distances(clip, truth: truth) {
                 try aliNet.distances(mouths: AlignmentTraining.survivorMouths(clip, truth, size: size), frameCount: truth.count,

@@ -1,3 +1,4 @@
+import Features
 import Foundation
 @testable import Phonetics
 import Tensor
@@ -47,6 +48,93 @@ struct LipGeometryModelTests {
         #expect(checked >= 20)
     }
 
+    @Test("The linear map's tape gradients agree with central finite differences")
+    func linearGradientCheck() throws {
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1), seed: 5)
+        #expect(model.hidden == nil && model.parameters.count == 2)
+        var g = SeededGenerator(seed: 6)
+        let rows = 5, w = model.configuration.inputWidth
+        let x = try Tensor(shape: [rows, w], scalars: (0..<(rows * w)).map { _ in Float.random(in: -1...1, using: &g) })
+        let y = try Tensor(shape: [rows, 4], scalars: (0..<(rows * 4)).map { _ in Float.random(in: -1...1, using: &g) })
+        let tape = Tape()
+        tape.backward(try model.loss(inputs: x, targets: y, tape: tape))
+        let h: Float = 1e-2
+        for p in model.parameters {
+            for flat in stride(from: 0, to: p.value.count, by: max(1, p.value.count / 10)) {
+                let original = p.value[flat: flat]
+                var v = p.value.scalars
+                v[flat] = original + h
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let plus = Double(try model.loss(inputs: x, targets: y, tape: Tape()).value.scalar)
+                v[flat] = original - h
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let minus = Double(try model.loss(inputs: x, targets: y, tape: Tape()).value.scalar)
+                v[flat] = original
+                p.value = try Tensor(shape: p.value.shape, scalars: v)
+                let numeric = (plus - minus) / Double(2 * h)
+                #expect(abs(numeric - Double(p.grad[flat: flat])) <= 1e-3 + 0.02 * abs(numeric), "\(p.name)[\(flat)]")
+            }
+        }
+    }
+
+    @Test("Ridge regression with a tiny λ recovers a noise-free linear map; a large λ shrinks the weights")
+    func ridgeRecoversLinearMap() throws {
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1), seed: 1)
+        let w = model.configuration.inputWidth, rows = 200
+        var g = SeededGenerator(seed: 9)
+        let trueW = (0..<(4 * w)).map { _ in Float.random(in: -1...1, using: &g) }
+        let trueB: [Float] = [0.5, -0.25, 0, 1]
+        let x = (0..<(rows * w)).map { _ in Float.random(in: -1...1, using: &g) }
+        var y = [Float](repeating: 0, count: rows * 4)
+        for r in 0..<rows { for c in 0..<4 {
+            var s = trueB[c]
+            for k in 0..<w { s += trueW[c * w + k] * x[r * w + k] }
+            y[r * 4 + c] = s
+        } }
+        try model.fitRidge(inputs: x, targets: y, lambda: 1e-6)
+        let fitted = model.output.weight.value.scalars
+        #expect(zip(fitted, trueW).allSatisfy { abs($0 - $1) < 1e-3 })
+        #expect(zip(model.output.bias?.value.scalars ?? [], trueB).allSatisfy { abs($0 - $1) < 1e-3 })
+        let small = fitted.map { $0 * $0 }.reduce(0, +)
+        try model.fitRidge(inputs: x, targets: y, lambda: 1e4)
+        let shrunk = model.output.weight.value.scalars.map { $0 * $0 }.reduce(0, +)
+        #expect(shrunk < 0.5 * small)
+        #expect(throws: PhoneticsError.self) { try model.fitRidge(inputs: Array(x.dropLast()), targets: y, lambda: 1) }
+        let perceptron = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1, hidden: 4))
+        #expect(throws: PhoneticsError.self) { try perceptron.fitRidge(inputs: x, targets: y, lambda: 1) }
+    }
+
+    @Test("Energy layout: per context slot its visemes then its energy (MFCC c0 averaged over the slot's frames)")
+    func energyInputLayout() throws {
+        let n = 3, v = Viseme.allCases.count, s = SlotAudioCues.spectralWidth, d = AudioFeatureSettings.mfcc.dimension
+        var visemes = [Float](repeating: 0, count: n * v)
+        for j in 0..<n { visemes[j * v + Viseme.spread.rawValue] = 1 }
+        var spectral = [Float](repeating: 9, count: n * s)
+        for j in 0..<n { for f in 0..<5 { spectral[j * s + f * d] = Float(j) + Float(f) * 0.1 } }
+        let cues = try SlotAudioCues(slotCount: n, visemes: visemes, spectral: spectral, phones: [])
+        #expect(cues.energy.enumerated().allSatisfy { abs($1 - (Float($0) + 0.2)) < 1e-5 })
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1))
+        let w = model.configuration.inputWidth
+        #expect(w == 3 * (v + 1))
+        let x = model.inputs(cues)
+        // Slot 0: the left context is past the start (silence, energy 0), then slot 0, then slot 1.
+        #expect(x[Viseme.silence.rawValue] == 1 && x[v] == 0)
+        #expect(x[(v + 1) + Viseme.spread.rawValue] == 1 && abs(x[(v + 1) + v] - 0.2) < 1e-5)
+        #expect(abs(x[2 * (v + 1) + v] - 1.2) < 1e-5)
+        // Slot 2's right context is past the end.
+        #expect(x[2 * w + 2 * (v + 1) + Viseme.silence.rawValue] == 1)
+        #expect(try model.predict(cues).count == n * 4)
+    }
+
+    @Test("A configuration stored before input layouts existed reads as the first model's layout")
+    func firstModelConfigurationDecodes() throws {
+        let old = #"{"hidden":32,"outputs":4,"visemeContext":2}"#
+        let config = try JSONDecoder().decode(LipGeometryConfiguration.self, from: Data(old.utf8))
+        #expect(config == LipGeometryConfiguration.perceptronV1)
+        #expect(config.inputWidth == 5 * Viseme.allCases.count + SlotAudioCues.spectralWidth)
+        #expect(throws: PhoneticsError.self) { try LipGeometryConfiguration(visemeContext: -1).validate() }
+    }
+
     @Test("Inputs: viseme rows of the context slots (silence past the ends), then the spectral features")
     func inputLayout() throws {
         let n = 3, v = Viseme.allCases.count, s = SlotAudioCues.spectralWidth
@@ -54,7 +142,8 @@ struct LipGeometryModelTests {
         for j in 0..<n { visemes[j * v + Viseme.open.rawValue + j] = 1 }
         let spectral = (0..<(n * s)).map { Float($0) }
         let cues = try SlotAudioCues(slotCount: n, visemes: visemes, spectral: spectral, phones: [])
-        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1))
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1, hidden: 32, outputs: 4,
+                                                                              inputs: .visemesAndSpectral))
         let x = model.inputs(cues)
         let w = model.configuration.inputWidth
         #expect(x.count == n * w)
@@ -76,8 +165,8 @@ struct LipGeometryModelTests {
         let loaded = try LipGeometryModel.load(path: path)
         #expect(loaded.configuration == model.configuration)
         #expect(loaded.metadata["lips.note"] == "test")
-        let a = try model.output(try model.hidden(x).tanh()).scalars
-        let b = try loaded.output(try loaded.hidden(x).tanh()).scalars
+        let a = try model.forward(x).scalars
+        let b = try loaded.forward(x).scalars
         #expect(a == b)
         try SafeTensors.write(tensors: ["x": Tensor(zeros: [1])], to: path)
         #expect(throws: PhoneticsError.self) { _ = try LipGeometryModel.load(path: path) }

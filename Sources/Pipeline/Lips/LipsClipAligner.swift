@@ -53,7 +53,8 @@ public struct LipsClipAligner: ClipAligner {
             if let observed = survivors.lipGeometry, observed.count == k {
                 if observed.compactMap({ $0 }).count >= 3 {
                     cue = try LipGeometryCue(observed: observed, expected: expected, slotCount: n,
-                                             dimension: lips.configuration.outputs, initialVariance: calibration.initialVariance)
+                                             dimension: lips.configuration.outputs, initialVariance: calibration.initialVariance,
+                                             whitening: lips.whitening)
                 } else {
                     Notice.once("\(name): no face found in most survivors of a clip (fewer than 3 with landmarks); aligning it without the lip-geometry term")
                 }

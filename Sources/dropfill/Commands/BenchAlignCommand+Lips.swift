@@ -59,7 +59,8 @@ extension BenchAlignCommand {
         // Noise frames hold no face: the bench times the posterior on a stand-in geometry of the real size.
         let stand = (0..<frames.count).map { i in (0..<lips.configuration.outputs).map { Float(sin(Double(i * 7 + $0))) } }
         let geometry = observed.compactMap { $0 }.count >= 3 ? observed : stand
-        let cueModel = try LipGeometryCue(observed: geometry, expected: expected, slotCount: n, dimension: lips.configuration.outputs)
+        let cueModel = try LipGeometryCue(observed: geometry, expected: expected, slotCount: n, dimension: lips.configuration.outputs,
+                                          whitening: lips.whitening)
         let estimator = calibration.estimator(aliNet: aliNet.calibration, geometry: cueModel, name: "posterior-lips")
         rows.append(Row(stage: "fused posterior + EM (\(estimator.iterations) iterations)", seconds: try time {
             _ = try estimator.estimate(AlignmentInput(distances: d, visualChange: cue))

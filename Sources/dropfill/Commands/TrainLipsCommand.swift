@@ -14,7 +14,7 @@ struct TrainLipsCommand: ParsableCommand {
         commandName: "train-lips",
         abstract: "Train the audio-to-lip-geometry model and calibrate the fused aligner (posterior-lips).",
         discussion: """
-            Every clip of the training and validation sides of the person-disjoint split is decoded once (256² face crops): pocketsphinx phones of its audio, dlib landmarks and lip geometry on every frame (both cached in --cache). The model (a two-layer perceptron from five slots of viseme probabilities and the slot's clip-normalised MFCC context to the clip-standardised lip geometry) trains on every training frame with a face; the fused aligner's weights (Ali-Net distances, lip geometry, visual continuity) are then chosen on the validation persons (drop 0.87, --seeds patterns per clip) against Ali-Net's own best retrieval, and stored in the model file.
+            Every clip of the training and validation sides of the person-disjoint split is decoded once (256² face crops): pocketsphinx phones of its audio, dlib landmarks and lip geometry on every frame (both cached in --cache). The model (by default a linear map from nine slots of viseme probabilities and clip-standardised log energy to the clip-standardised lip geometry, fitted in closed form by ridge regression; --architecture perceptron trains the first model, a two-layer perceptron on five slots of visemes and the slot's MFCC context, with Adam) trains on every training frame with a face; the fused aligner's weights (Ali-Net distances, lip geometry, visual continuity) are then chosen on the validation persons (drop 0.87, --seeds patterns per clip) against Ali-Net's own best retrieval, and stored in the model file.
 
             Example:
               dropfill train-lips ../shared/data --cache /tmp/lips --out lips.safetensors
@@ -39,7 +39,19 @@ struct TrainLipsCommand: ParsableCommand {
     @Option(help: "Keep the phones and landmarks of every clip in this folder and reuse them.", completion: .directory)
     var cache: String?
 
-    @Option(help: "Training steps (Adam, minibatches of 256 frames).")
+    @Option(help: "The map: linear (ridge regression on visemes and energy) or perceptron (the first model: visemes and MFCC, Adam).")
+    var architecture: Architecture = .linear
+
+    @Option(help: "Slots of audio context on each side of a slot (default: 4 for linear, 2 for perceptron).")
+    var context: Int?
+
+    @Option(help: "Ridge penalty λ of the linear map.")
+    var ridge = 100.0
+
+    @Flag(inversion: .prefixedNo, help: "Whiten the lip cue by the linear map's residual covariance (its four components are correlated: without it their shared evidence counts several times).")
+    var whiten = true
+
+    @Option(help: "Training steps of the perceptron (Adam, minibatches of 256 frames).")
     var steps = 3000
 
     @Option(help: "Drop patterns per validation clip in the calibration.")
@@ -47,6 +59,26 @@ struct TrainLipsCommand: ParsableCommand {
 
     @Option(help: "Training seed.")
     var seed: UInt64 = 1
+
+    enum Architecture: String, ExpressibleByArgument, CaseIterable {
+        case linear, perceptron
+    }
+
+    func validate() throws {
+        if let context, context < 0 || context > 15 { throw ValidationError("--context must be in 0…15, got \(context)") }
+        guard ridge.isFinite, ridge > 0 else { throw ValidationError("--ridge must be positive, got \(ridge)") }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+    }
+
+    /// The model configuration the options ask for.
+    var configuration: LipGeometryConfiguration {
+        switch architecture {
+        case .linear:
+            LipGeometryConfiguration(visemeContext: context ?? 4)
+        case .perceptron:
+            LipGeometryConfiguration(visemeContext: context ?? 2, hidden: 32, outputs: 4, inputs: .visemesAndSpectral)
+        }
+    }
 
     func run() throws {
         Parallel.configureDefaultThreads()
@@ -74,12 +106,18 @@ struct TrainLipsCommand: ParsableCommand {
                                                  recognizer: recognizer, cache: cache, progress: log)
         let validationData = try LipsTraining.prepare(validation, preparation: preparation, aliNet: aliNet.configuration,
                                                       geometry: geometry, recognizer: recognizer, cache: cache, progress: log)
-        let lips = LipGeometryModel(seed: seed)
+        let config = configuration
+        let lips = LipGeometryModel(configuration: config, seed: seed)
         let rows = LipsTraining.rows(trainData, model: lips)
-        log("training on \(rows.count) frames with a face (\(lips.parameterCount) parameters)")
+        log("training on \(rows.count) frames with a face (\(lips.parameterCount) parameters, \(architecture.rawValue))")
         let trainStart = Date()
-        _ = try lips.train(inputs: rows.inputs, targets: rows.targets, steps: steps, seed: seed) { step, loss in
-            if step % 500 == 0 || step == steps { log(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }
+        if config.isLinear {
+            try lips.fitRidge(inputs: rows.inputs, targets: rows.targets, lambda: ridge)
+            if !whiten { lips.whitening = nil }
+        } else {
+            _ = try lips.train(inputs: rows.inputs, targets: rows.targets, steps: steps, seed: seed) { step, loss in
+                if step % 500 == 0 || step == steps { log(String(format: "step %d/%d  loss %.4f", step, steps, loss)) }
+            }
         }
         let trainSeconds = Date().timeIntervalSince(trainStart)
         let trainMSE = try LipsTraining.meanSquaredError(lips, trainData)
@@ -94,7 +132,11 @@ struct TrainLipsCommand: ParsableCommand {
         lips.metadata["lips.validation_clips"] = validationData.map(\.name).joined(separator: ",")
         lips.metadata["lips.train_frames"] = String(rows.count)
         lips.metadata["lips.mse"] = String(format: "train %.4f, validation %.4f", trainMSE, validationMSE)
-        lips.metadata["lips.inputs"] = "viseme probabilities of 5 slots (pocketsphinx en-us allphone, CI phones), MFCC-13 × 5 frames standardised per clip"
+        let slots = 2 * config.visemeContext + 1
+        lips.metadata["lips.inputs"] = config.inputs == .visemesAndEnergy
+            ? "viseme probabilities (pocketsphinx en-us allphone, CI phones) and clip-standardised log energy (MFCC c0) of \(slots) slots"
+            : "viseme probabilities of \(slots) slots (pocketsphinx en-us allphone, CI phones), MFCC-13 × 5 frames standardised per clip"
+        lips.metadata["lips.fit"] = config.isLinear ? "ridge regression, λ \(ridge)" : "Adam, \(steps) steps, seed \(seed)"
         lips.metadata["lips.targets"] = "dlib 68-point lip geometry (inner/outer aperture, mouth width, jaw opening in eye distances), standardised per clip"
         lips.metadata["lips.alinet"] = aliNetPath
         lips.metadata["lips.seconds"] = String(format: "training %.1f s, total %.1f s", trainSeconds, Date().timeIntervalSince(began))
