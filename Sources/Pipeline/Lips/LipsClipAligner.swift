@@ -125,16 +125,3 @@ final class CueCache: @unchecked Sendable {
         return made
     }
 }
-
-/// One-line notices on stderr, each text at most once per process.
-enum Notice {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var said: Set<String> = []
-
-    static func once(_ line: String) {
-        lock.lock()
-        let new = said.insert(line).inserted
-        lock.unlock()
-        if new { Progress.log(line) }
-    }
-}
