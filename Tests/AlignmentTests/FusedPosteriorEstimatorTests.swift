@@ -90,6 +90,35 @@ struct FusedPosteriorEstimatorTests {
         }
     }
 
+    @Test("With a whitening T = L⁻¹ of Σ = L·Lᵀ the cue's cost is half the Mahalanobis distance under Σ")
+    func whitenedCostIsMahalanobis() throws {
+        // Σ = [[1, ρ], [ρ, 1]]: L = [[1, 0], [ρ, s]] with s = √(1 − ρ²), T = L⁻¹ = [[1, 0], [−ρ/s, 1/s]].
+        let rho: Float = 0.8, s = (1 - rho * rho).squareRoot()
+        let t: [Float] = [1, 0, -rho / s, 1 / s]
+        let n = 5, g = 2
+        var rng = SeededRNG(seed: 8)
+        let expected = (0..<(n * g)).map { _ in Float(rng.gaussian()) }
+        let raw: [[Float]?] = (0..<3).map { _ in (0..<g).map { _ in Float(rng.gaussian()) } } + [nil]
+        let plain = try LipGeometryCue(observed: raw, expected: expected, slotCount: n, dimension: g)
+        let white = try LipGeometryCue(observed: raw, expected: expected, slotCount: n, dimension: g, whitening: t)
+        let costs = try white.costs(slotCount: n)
+        let det = Double(1 - rho * rho)
+        for i in 0..<raw.count {
+            for j in 0..<n {
+                guard let z = plain.observed[i] else {
+                    #expect(costs[i, j] == 0, "a survivor without a face costs nothing")
+                    continue
+                }
+                let d0 = Double(z[0] - expected[j * g]), d1 = Double(z[1] - expected[j * g + 1])
+                let mahalanobis = (d0 * d0 - 2 * Double(rho) * d0 * d1 + d1 * d1) / det
+                #expect(abs(Double(costs[i, j]) - mahalanobis / 2) < 1e-4 * max(1, mahalanobis))
+            }
+        }
+        #expect(throws: AlignmentError.self) {
+            try LipGeometryCue(observed: raw, expected: expected, slotCount: n, dimension: g, whitening: [1, 0, 0])
+        }
+    }
+
     @Test("A clip with no faces, no distances and no change is the even spread, never a crash")
     func fallsBackToEvenSpread() throws {
         let cue = try LipGeometryCue(observed: [nil, nil, nil, nil], expected: [Float](repeating: 0, count: 12 * 2),

@@ -104,6 +104,41 @@ struct LipGeometryModelTests {
         #expect(throws: PhoneticsError.self) { try perceptron.fitRidge(inputs: x, targets: y, lambda: 1) }
     }
 
+    @Test("The ridge fit's whitening T decorrelates its residuals: T·C·Tᵀ = I for their covariance C, T lower triangular")
+    func whiteningDecorrelatesResiduals() throws {
+        let model = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1), seed: 1)
+        let w = model.configuration.inputWidth, rows = 400, g = 4
+        var gen = SeededGenerator(seed: 21)
+        let x = (0..<(rows * w)).map { _ in Float.random(in: -1...1, using: &gen) }
+        // Targets: a linear map plus noise whose components share one source (correlations like the apertures').
+        var y = [Float](repeating: 0, count: rows * g)
+        for r in 0..<rows {
+            let shared = Float.random(in: -1...1, using: &gen)
+            for c in 0..<g {
+                y[r * g + c] = x[r * w + c % w] - 0.5 * x[r * w + (c + 3) % w] + (c < 3 ? 0.8 : 0.1) * shared
+                    + 0.3 * Float.random(in: -1...1, using: &gen)
+            }
+        }
+        try model.fitRidge(inputs: x, targets: y, lambda: 1e-3)
+        let t = try #require(model.whitening)
+        #expect(t.count == g * g)
+        for a in 0..<g { for b in (a + 1)..<g { #expect(t[a * g + b] == 0) } }
+        // The residuals' covariance, computed here from the fitted model's predictions.
+        let predicted = try model.forward(try Tensor(shape: [rows, w], scalars: x)).scalars
+        let residual = zip(y, predicted).map { Double($0 - $1) }
+        var mean = [Double](repeating: 0, count: g), cov = [Double](repeating: 0, count: g * g)
+        for r in 0..<rows { for a in 0..<g { mean[a] += residual[r * g + a] / Double(rows) } }
+        for r in 0..<rows { for a in 0..<g { for b in 0..<g {
+            cov[a * g + b] += (residual[r * g + a] - mean[a]) * (residual[r * g + b] - mean[b]) / Double(rows)
+        } } }
+        #expect(cov[0 * g + 1] / (cov[0] * cov[g + 1]).squareRoot() > 0.5, "the test's noise is meant to be correlated")
+        for a in 0..<g { for b in 0..<g {
+            var s = 0.0
+            for i in 0..<g { for j in 0..<g { s += Double(t[a * g + i]) * cov[i * g + j] * Double(t[b * g + j]) } }
+            #expect(abs(s - (a == b ? 1 : 0)) < 1e-3, "(T·C·Tᵀ)[\(a), \(b)] = \(s)")
+        } }
+    }
+
     @Test("Energy layout: per context slot its visemes then its energy (MFCC c0 averaged over the slot's frames)")
     func energyInputLayout() throws {
         let n = 3, v = Viseme.allCases.count, s = SlotAudioCues.spectralWidth, d = AudioFeatureSettings.mfcc.dimension
