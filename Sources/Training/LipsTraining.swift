@@ -160,8 +160,8 @@ public enum LipsTraining {
         }
     }
 
-    /// Grid search of α (× 1/T of `posterior-visual`), β, γ and the speaker adaptation (EM on or off) on `data` (the
-    /// validation persons); then, for comparison, the chosen setting with EM switched the other way, `lips-visual`
+    /// Grid search of α (× 1/T of `posterior-visual`) ∈ {0, ½, 1, 2}, β ∈ {0, ¼, ½, 1, 2}, γ ∈ {½, 1, 2} and the
+    /// speaker adaptation (EM on or off) on `data` (the validation persons); then, for comparison, the chosen setting with EM switched the other way, `lips-visual`
     /// (α = 0), `visual` (α = β = 0, γ = 1, no EM) and Ali-Net's own best retrieval. `isDefault` is set when the fused
     /// aligner beats Ali-Net's best.
     ///
@@ -174,7 +174,7 @@ public enum LipsTraining {
         for em in [0, 3] {
             for a in [0.0, 0.5, 1, 2] {
                 for b in [0.0, 0.25, 0.5, 1, 2] {
-                    for v in [0.5, 1.0] {
+                    for v in [0.5, 1.0, 2.0] {
                         let c = LipsCalibration(audioFactor: a, geometryWeight: b, visualWeight: v, iterations: em)
                         let s = try bias(c, lips: lips, aliNet: aliNet, useAliNet: a > 0, data: data, rate: rate, seeds: seeds,
                                          store: store)
