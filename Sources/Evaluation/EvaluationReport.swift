@@ -137,16 +137,28 @@ public struct EvaluationReport: Sendable, Codable {
 
     // MARK: - CSV
 
-    /// One row per clip, seed and method (a tidy table for other tools).
+    /// The mouth columns `csv` adds when any result has mouth scores (`evaluate --mouth`): over all restored frames,
+    /// then over the frames where the true mouth moves; empty cells where a run had none.
+    public static let mouthCSVColumns = ["mouth_frames", "mouth_psnr", "mouth_ssim", "lmd_frames", "lmd",
+                                         "moving_frames", "moving_mouth_psnr", "moving_mouth_ssim", "moving_lmd_frames", "moving_lmd"]
+
+    /// One row per clip, seed and method (a tidy table for other tools); with the mouth columns when any result has
+    /// mouth scores.
     public static func csv(_ results: [ClipResult]) -> String {
-        var out = "clip,person,seed,slots,survivors,method,frames,psnr,ssim,msssim,speech_frames,speech_psnr,speech_ssim,seconds,ali_b,exact\n"
+        let withMouth = results.contains { $0.methods.contains { $0.mouth != nil } }
+        var out = "clip,person,seed,slots,survivors,method,frames,psnr,ssim,msssim,speech_frames,speech_psnr,speech_ssim,seconds,ali_b,exact"
+            + (withMouth ? "," + mouthCSVColumns.joined(separator: ",") : "") + "\n"
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
+        func mouth(_ m: MouthSummary?) -> [String] {
+            [m.map { "\($0.frames)" } ?? "", f(m?.psnr), f(m?.ssim), m.map { "\($0.lmdFrames)" } ?? "", f(m?.lmd)]
+        }
         for r in results {
             for m in r.methods {
-                let fields = [q(r.clip), q(r.person), "\(r.seed)", "\(r.slotCount)", "\(r.survivors)", q(m.method), "\(m.all.frames)",
+                var fields = [q(r.clip), q(r.person), "\(r.seed)", "\(r.slotCount)", "\(r.survivors)", q(m.method), "\(m.all.frames)",
                               f(m.all.psnr), f(m.all.ssim), f(m.all.msssim), m.speech.map { "\($0.frames)" } ?? "", f(m.speech?.psnr),
                               f(m.speech?.ssim), f(m.seconds), r.positionBias.map { "\($0.total)" } ?? "", r.positionBias.map { "\($0.exact)" } ?? ""]
+                if withMouth { fields += mouth(m.mouth?.all) + mouth(m.mouth?.moving) }
                 out += fields.joined(separator: ",") + "\n"
             }
         }

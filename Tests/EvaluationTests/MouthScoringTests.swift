@@ -31,6 +31,16 @@ import Testing
         }
         let report = try EvaluationReport(settings: settings, results: [result])
         #expect(report.text().contains("mouth PSNR"))
+        // The CSV carries the mouth columns, one value per method's row, equal to the scores.
+        let lines = EvaluationReport.csv([result]).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let header = lines[0].map(String.init)
+        let column = try #require(header.firstIndex(of: "mouth_psnr"))
+        #expect(header.suffix(EvaluationReport.mouthCSVColumns.count).elementsEqual(EvaluationReport.mouthCSVColumns))
+        for (line, m) in zip(lines.dropFirst(), result.methods) {
+            #expect(line.count == header.count)
+            let psnr = try #require(Double(String(line[column])))
+            #expect(abs(psnr - (m.mouth?.all?.psnr ?? .nan)) < 1e-5)
+        }
     }
 
     @Test(.enabled(if: modelInstalled, "dlib's landmark model is not installed (scripts/setup.sh)"))
