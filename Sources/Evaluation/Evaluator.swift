@@ -79,6 +79,8 @@ public struct Evaluator: Sendable {
     public var aligner: (any ClipAligner)?
     /// When set, every method is also scored on the mouth (`MouthReference`): mouth-box PSNR/SSIM and LMD.
     public var mouthDetector: LandmarkDetector?
+    /// The lip guidance of methods guided at the mouth (`fenet-lips`); nil: those methods see the prior mouth spot only.
+    public var lipGuidance: LipGuidanceSource?
 
     public init(settings: EvaluationSettings, restorers: [any FrameRestorer], aligner: (any ClipAligner)? = nil) {
         self.settings = settings
@@ -107,7 +109,8 @@ public struct Evaluator: Sendable {
         let dropped = (0..<n).filter { !mask[$0] }
         let speechSlots = Set(SpeechActivity.speechSlots(audio: clip.audio, fps: clip.frameRate.value, slotCount: n))
         let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
-        let context = GapContext(frameRate: clip.frameRate, slotCount: n, slotFeatures: try audio.restorationRows())
+        let context = try GapContext.make(frameRate: clip.frameRate, slotCount: n, audio: audio, methods: restorers.map(\.name),
+                                          guidance: lipGuidance)
 
         let mouth = try mouthDetector.map { MouthReference(frames: clip.frames, detector: $0, faces: try FaceDetector()) }
         var scores: [MethodScore] = []

@@ -55,7 +55,8 @@ public enum FullFrameEvaluation {
         var rate = decoder.stream.frameRate
         if rate.numerator <= 0 || rate.denominator <= 0 { rate = Rational(25, 1) }
         let audio = SlotAudio(track: try SlotAudio.decodeTrack(path: clip.path), fps: rate.value, slotCount: n)
-        let context = GapContext(frameRate: rate, slotCount: n, slotFeatures: try audio.restorationRows())
+        let context = try GapContext.make(frameRate: rate, slotCount: n, audio: audio, methods: methods,
+                                          guidance: factory.lipGuidance(for: methods))
         let survivors = kept.map { SlotFrame(slot: $0, frame: frames[$0]) }
         var scores: [FullFrameScore] = []
         for method in methods {

@@ -351,7 +351,8 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
             }
         }
         self.init(survivors: full, shownSize: shownSize, truth: truth, restorers: made, positions: positions,
-                  context: GapContext(frameRate: clip.grid.fps, slotCount: clip.slotCount, slotFeatures: try clip.audio.restorationRows()))
+                  context: try GapContext.make(frameRate: clip.grid.fps, slotCount: clip.slotCount, audio: clip.audio,
+                                               methods: made.map(\.name), guidance: factory.lipGuidance(for: made.map(\.name))))
     }
 
     func frame(slot: Int, kind: FrameKind) -> RGBImage? {

@@ -81,7 +81,8 @@ public enum RestorePipeline {
     public static func run(clip: DroppedClip, output: String, options: RestoreOptions, method: String, factory: RestorerFactory,
                            aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
         let restorer = try factory.make(method, faceBox: clip.faceBox)
-        return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner, progress: progress)
+        return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner,
+                       guidance: factory.lipGuidance(for: [method]), progress: progress)
     }
 
     /// Opens `input` and runs the job (see `run(clip:…)`); `restorer` works on full frames.
@@ -93,9 +94,11 @@ public enum RestorePipeline {
         return try run(clip: clip, output: output, options: options, restorer: restorer, aligner: aligner, progress: progress)
     }
 
-    /// The job on an opened clip with a full-frame `restorer`.
+    /// The job on an opened clip with a full-frame `restorer` (`guidance`: the lip guidance of a method guided at the
+    /// mouth).
     public static func run(clip: DroppedClip, output: String, options: RestoreOptions, restorer: any FrameRestorer,
-                           aligner: (any ClipAligner)?, progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
+                           aligner: (any ClipAligner)?, guidance: LipGuidanceSource? = nil,
+                           progress: ((String) -> Void)? = nil) throws -> RestoreSummary {
         let started = Date()
         let input = clip.path
         try checkOutput(output, input: input, truthPath: options.truthPath)
@@ -113,7 +116,8 @@ public enum RestorePipeline {
         let start = min(clip.grid.firstVideoSlot, positions.first ?? 0)
 
         // Pass 3: restore gap by gap, encode as we go.
-        let context = GapContext(frameRate: fps, slotCount: n, slotFeatures: try clip.audio.restorationRows())
+        let context = try GapContext.make(frameRate: fps, slotCount: n, audio: clip.audio, methods: [restorer.name],
+                                          guidance: guidance)
         let sourceAudio = options.reencodeAudio ? try audioAtSourceRate(input) : nil
         // The output's first frame is slot `start`, at origin + start / fps on the input's clock: the copied audio keeps
         // its offset to it, so the restored video starts as far after its audio as the input's did.

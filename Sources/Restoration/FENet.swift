@@ -28,6 +28,16 @@ public struct FENetConfig: Codable, Equatable, Sendable {
     public var trunk: Trunk?
     /// With the RIFE trunk: IFNet runs on the gap's frames at 1/`trunkScale` of the frame's side (nil: 2).
     public var trunkScale: Int?
+    /// Extra inputs of `refine_net` and `inter_net` beside the audio maps; nil is none (files written before the lip
+    /// guidance carry no key, and their configuration JSON stays byte for byte what it was).
+    public var guidance: Guidance?
+
+    /// What guides the synthesis of the mouth besides the audio maps P.
+    public enum Guidance: String, Codable, Sendable {
+        /// The audio-predicted lip geometry's departure from interpolation, placed at the mouth
+        /// (`FENetGuidance`; the `fenet-lips` method).
+        case lips
+    }
 
     /// The network that estimates the gap's bi-directional flow.
     public enum Trunk: String, Codable, Sendable {
@@ -39,7 +49,7 @@ public struct FENetConfig: Codable, Equatable, Sendable {
 
     public init(scale: Int = 4, flowWidths: [Int] = [24, 32, 48], refineWidths: [Int] = [16, 24, 32],
                 interWidths: [Int] = [24, 32, 48], audioInput: Int = 65, audioHidden: Int = 32, audioChannels: Int = 4,
-                trunk: Trunk? = nil, trunkScale: Int? = nil) {
+                trunk: Trunk? = nil, trunkScale: Int? = nil, guidance: Guidance? = nil) {
         self.scale = scale
         self.flowWidths = flowWidths
         self.refineWidths = refineWidths
@@ -49,6 +59,24 @@ public struct FENetConfig: Codable, Equatable, Sendable {
         self.audioChannels = audioChannels
         self.trunk = trunk
         self.trunkScale = trunkScale
+        self.guidance = guidance
+    }
+
+    /// Channels of the guidance maps given to `refine_net` and `inter_net` (0 without guidance).
+    public var guidanceChannels: Int { guidance == .lips ? FENetGuidance.channels : 0 }
+
+    /// This configuration with the lip guidance (`fenet-lips`).
+    public func withLipGuidance() -> FENetConfig {
+        var c = self
+        c.guidance = .lips
+        return c
+    }
+
+    /// The configuration without its guidance: what a guided generator and the one it was expanded from share.
+    var withoutGuidance: FENetConfig {
+        var c = self
+        c.guidance = nil
+        return c
     }
 
     /// Whether the flows come from RIFE's IFNet (then the model has no `flow_net`).
@@ -113,10 +141,11 @@ public struct FENetConfig: Codable, Equatable, Sendable {
     }
 
     /// Input channels of `refine_net`: F_l→r, F_r→l, the linear-motion F_t→l, F_t→r (2 each), the two frames, P_t, the
-    /// audio-present flag and v.
-    var refineInput: Int { 8 + 6 + audioChannels + 2 }
-    /// Input channels of `inter_net`: I_l, P_l, F̂_t→l, Î_t→l, P_t, Î_t→r, F̂_t→r, P_r, I_r, flag, v.
-    var interInput: Int { 3 + 2 + 3 + 3 + 2 + 3 + 3 * audioChannels + 2 }
+    /// audio-present flag and v, then the guidance maps.
+    var refineInput: Int { 8 + 6 + audioChannels + 2 + guidanceChannels }
+    /// Input channels of `inter_net`: I_l, P_l, F̂_t→l, Î_t→l, P_t, Î_t→r, F̂_t→r, P_r, I_r, flag, v, then the guidance
+    /// maps.
+    var interInput: Int { 3 + 2 + 3 + 3 + 2 + 3 + 3 * audioChannels + 2 + guidanceChannels }
     /// Levels of the deepest U-Net: frame sides at net resolution must be divisible by 2^(levels−1).
     var levels: Int { max(usesRIFETrunk ? 1 : flowWidths.count, refineWidths.count, interWidths.count) }
 
@@ -318,8 +347,11 @@ public final class FENet: Module {
     /// Synthesizes Î_t for per-sample positions `v` ∈ (0, 1) and audio segments of slots l, t, r ([N, audioInput] each;
     /// `present[n]` = 1 when sample n has audio, else its segments are ignored). `constant` lifts a tensor onto the
     /// computation (`Tape.input` when training, a detached variable for inference).
+    ///
+    /// A guided generator (`config.guidance`) also takes `guidance`, one `FENetGuidance` row per sample ([N, rowWidth]);
+    /// nil gives every sample `FENetGuidance.neutralRow` (no audio, the prior mouth spot).
     public func synthesize(_ s: GapState, v: [Float], audioL: Tensor, audioT: Tensor, audioR: Tensor, present: [Float],
-                           constant: (Tensor) -> Variable) throws -> Output {
+                           guidance: Tensor? = nil, constant: (Tensor) -> Variable) throws -> Output {
         let n = s.left.shape[0], H = s.left.shape[2], W = s.left.shape[3]
         let h = s.flowLR.shape[2], w = s.flowLR.shape[3]
         guard v.count == n && present.count == n else {
@@ -337,6 +369,15 @@ public final class FENet: Module {
         }
         let pl = try audioMap(audioL), pt = try audioMap(audioT), pr = try audioMap(audioR)
         let flag = try map(present), vMap = try map(v)
+        var guide: [Variable] = []
+        if config.guidanceChannels > 0 {
+            let rows = try guidance ?? Tensor(shape: [n, FENetGuidance.rowWidth],
+                                              scalars: (0..<n).flatMap { _ in FENetGuidance.neutralRow })
+            guard rows.shape == [n, FENetGuidance.rowWidth] else {
+                throw RestorationError.audioMismatch("lip guidance of shape \(rows.shape) for \(n) samples (needs [\(n), \(FENetGuidance.rowWidth)])")
+            }
+            guide = [constant(try FENetGuidance.maps(rows, height: h, width: w))]
+        }
 
         // Super-SloMo's linear-motion intermediate flows, refined by refine_net (residuals).
         let a0 = try perSample(v.map { -(1 - $0) * $0 }), a1 = try perSample(v.map { $0 * $0 })
@@ -344,13 +385,13 @@ public final class FENet: Module {
         let initTL = s.flowLR * a0 + s.flowRL * a1
         let initTR = s.flowLR * b0 + s.flowRL * b1
         let refine = try refineNet(Variable.concatChannels([s.flowLR, s.flowRL, initTL, initTR, s.leftSmall, s.rightSmall,
-                                                            pt, flag, vMap]))
+                                                            pt, flag, vMap] + guide))
         let hatTL = initTL + refine.channels(0..<2), hatTR = initTR + refine.channels(2..<4)
 
         // Eq. 12 at net resolution, then inter_net → final flow residuals and W.
         let warpL = s.leftSmall.warped(by: hatTL), warpR = s.rightSmall.warped(by: hatTR)
         let inter = try interNet(Variable.concatChannels([s.leftSmall, pl, hatTL, warpL, pt, warpR, hatTR, pr, s.rightSmall,
-                                                          flag, vMap]))
+                                                          flag, vMap] + guide))
         let smallTL = hatTL + inter.channels(0..<2), smallTR = hatTR + inter.channels(2..<4)
         let flowScale = constant(try Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
         let flowTL = smallTL.resizedBilinear(height: H, width: W) * flowScale

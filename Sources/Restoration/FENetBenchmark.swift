@@ -33,19 +33,22 @@ public enum FENetBenchmark {
     }
 
     /// Measures `net` at every size under the method name `name`; `model` names where the weights came from.
+    /// A guided generator (`fenet-lips`) is timed with a random lip track and `mouthLocator` run on both neighbours of
+    /// every gap, as in real use (the landmark search is part of the time, not of the GFLOP).
     public static func run(net: FENet, name: String = "fenet", model: String, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
-                           withAudio: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
+                           withAudio: Bool = true, mouthLocator: MouthLocator? = nil,
+                           progress: (String) -> Void = { _ in }) throws -> Report {
         try run(restorer: FENetRestorer(name: name, net: net, useAudio: withAudio), model: model,
                 parameters: net.parameterCount, audioColumns: net.config.audioInput,
                 gflopPerFrame: { net.gigaflopsPerFrame(size: $0, gapFrames: gapFrames) },
-                sizes: sizes, gapFrames: gapFrames, repetitions: repetitions, progress: progress)
+                sizes: sizes, gapFrames: gapFrames, repetitions: repetitions, mouthLocator: mouthLocator, progress: progress)
     }
 
     /// Measures any restorer the same way (RIFE, FE-Net): `gflopPerFrame(S)` is its cost per restored S×S frame,
     /// `audioColumns` the width of the random audio segments handed to it.
     public static func run(restorer: any FrameRestorer, model: String, parameters: Int, audioColumns: Int = 13,
                            gflopPerFrame: (Int) -> Double, sizes: [Int], gapFrames: Int = 7, repetitions: Int = 5,
-                           progress: (String) -> Void = { _ in }) throws -> Report {
+                           mouthLocator: MouthLocator? = nil, progress: (String) -> Void = { _ in }) throws -> Report {
         let load0 = loadAverage()
         progress("sgemm 1024³")
         let sgemm = sgemmGFLOPs(repetitions: repetitions)
@@ -64,7 +67,10 @@ public enum FENetBenchmark {
             let audio = try FeatureMatrix(rows: gapFrames + 2, columns: audioColumns,
                                           values: Tensor.randomNormal([(gapFrames + 2) * audioColumns], using: &g).scalars,
                                           step: 0.04, firstCentre: 0.02, duration: Double(gapFrames + 2) * 0.04)
-            let context = GapContext(frameRate: .init(25, 1), slotCount: gapFrames + 2, slotFeatures: audio)
+            let track = try LipTrack(slotCount: gapFrames + 2,
+                                     values: Tensor.randomNormal([(gapFrames + 2) * LipTrack.dimension], using: &g).scalars)
+            let context = GapContext(frameRate: .init(25, 1), slotCount: gapFrames + 2, slotFeatures: audio, lipTrack: track,
+                                     mouthLocator: mouthLocator)
             var times: [Double] = []
             for r in 0...repetitions {
                 let t0 = DispatchTime.now().uptimeNanoseconds

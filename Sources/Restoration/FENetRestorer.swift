@@ -69,7 +69,7 @@ extension FENet {
         meta["fenet.architecture"] = """
             audio_net MLP \(config.audioInput)→\(config.audioHidden)→\(config.audioChannels) (tanh); \(trunkText); refine_net U-Net \(config.refineWidths) \(config.refineInput)→4 residuals \
             on Super-SloMo flows; inter_net U-Net \(config.interWidths) \(config.interInput)→5 (flow residuals, W); \
-            nets at 1/\(config.scale) resolution, warps and blend (Eqs. 12–14) at full resolution
+            nets at 1/\(config.scale) resolution, warps and blend (Eqs. 12–14) at full resolution\(config.guidance == .lips ? "; lip guidance: \(FENetGuidance.channels) maps (mouth mask m, m·Δĝ of the audio-predicted lip geometry) into refine_net and inter_net" : "")
             """
         try SafeTensors.write(tensors: stateDict, metadata: meta, to: path)
     }
@@ -112,7 +112,9 @@ public struct FENetAudio: Sendable {
 /// FE-Net as a `FrameRestorer`: the flow between the gap's neighbours is computed once, then each missing slot is
 /// synthesized from it, the slot's position v = (t − l)/(r − l) and the audio of slots l, t, r.
 ///
-/// Without audio (no `slotFeatures`, or `useAudio` false) the audio maps are zero and the audio-present flag is 0.
+/// Without audio (no `slotFeatures`, or `useAudio` false) the audio maps are zero and the audio-present flag is 0. A
+/// guided generator (`fenet-lips`) also takes the context's lip track (Δĝ, none when `useAudio` is false) and the
+/// neighbours' mouth spots from its `mouthLocator` (`MouthSpot.prior` without one).
 /// Inference never mutates the network, so one restorer may be shared across threads.
 public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
     public let name: String
@@ -152,10 +154,19 @@ public struct FENetRestorer: FrameRestorer, @unchecked Sendable {
         let present: Float = (audio?.rows ?? 0) > 0 ? 1 : 0
         let al = try segment(left.slot), ar = try segment(right.slot)
         let span = Float(right.slot - left.slot)
+        // The lip guidance: the neighbours' mouths found once per gap, the audio's lip track (none without audio).
+        let guided = net.config.guidance != nil
+        let leftSpot = guided ? context.mouthLocator?(left) : nil, rightSpot = guided ? context.mouthLocator?(right) : nil
+        let track = useAudio ? context.lipTrack : nil
         return try slots.map { t in
             let v = Float(t - left.slot) / span
+            let guidance = guided
+                ? try Tensor(shape: [1, FENetGuidance.rowWidth],
+                             scalars: FENetGuidance.row(track: track, left: left.slot, target: t, right: right.slot,
+                                                        leftSpot: leftSpot, rightSpot: rightSpot))
+                : nil
             let out = try net.synthesize(state, v: [v], audioL: al, audioT: try segment(t), audioR: ar, present: [present],
-                                         constant: Detached.variable)
+                                         guidance: guidance, constant: Detached.variable)
             let planes = out.frame.value.scalars.map { min(max($0, 0), 1) }
             return try SlotFrame(slot: t, width: left.width, height: left.height, planes: planes)
         }

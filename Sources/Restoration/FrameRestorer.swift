@@ -74,11 +74,18 @@ public struct GapContext: Sendable {
     }
     /// `slotFeatures` standardised over the clip once (FE-Net's input), not on every gap.
     public private(set) var standardisedAudio: FENetAudio?
+    /// The audio-predicted lip geometry of every slot, for methods guided by it (`fenet-lips`); nil when unknown.
+    public var lipTrack: LipTrack?
+    /// Finds the mouth in a neighbour frame, for methods guided by the lips; nil: the prior spot.
+    public var mouthLocator: MouthLocator?
 
-    public init(frameRate: Rational, slotCount: Int? = nil, slotFeatures: FeatureMatrix? = nil) {
+    public init(frameRate: Rational, slotCount: Int? = nil, slotFeatures: FeatureMatrix? = nil, lipTrack: LipTrack? = nil,
+                mouthLocator: MouthLocator? = nil) {
         self.frameRate = frameRate
         self.slotCount = slotCount
         self.slotFeatures = slotFeatures
+        self.lipTrack = lipTrack
+        self.mouthLocator = mouthLocator
         standardisedAudio = slotFeatures.map(FENetAudio.init)
     }
 }

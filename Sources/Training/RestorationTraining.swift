@@ -11,8 +11,11 @@ public enum RestorationTraining {
     /// Loads `clips`; a clip whose relative path starts with one of `visualOnly` (e.g. "faces-extra/", audio of
     /// unverified provenance), or every clip when `noAudio`, gets no audio (its samples carry the audio-absent flag).
     /// Clips that fail to load are reported through `progress` and skipped.
+    /// With `guidance` (a guided generator, `fenet-lips`) every frame's mouth spot is measured and, where the audio
+    /// may be used, the audio's lip track is predicted.
     public static func load(_ clips: [Clip], size: Int, visualOnly: [String] = ["faces-extra/"], noAudio: Bool = false,
-                            maxFrames: Int? = nil, progress: (String) -> Void = { _ in }) throws -> [FENetTrainingClip] {
+                            maxFrames: Int? = nil, guidance: LipGuidanceSource? = nil,
+                            progress: (String) -> Void = { _ in }) throws -> [FENetTrainingClip] {
         var out: [FENetTrainingClip] = []
         for (i, clip) in clips.enumerated() {
             do {
@@ -22,8 +25,21 @@ public enum RestorationTraining {
                 if audioAllowed, let rows = try prepared.slotAudio().restorationRows() {
                     audio = FENetAudio(rows)
                 }
-                out.append(try FENetTrainingClip(name: clip.relativePath, frames: prepared.frames, audio: audio))
-                progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): \(prepared.frames.count) frames, audio \(audio == nil ? "absent" : "used")")
+                var track: LipTrack?, spots: [MouthSpot?]?, guided = ""
+                if let guidance {
+                    if audio != nil { track = guidance.lipTrack(audio: prepared.slotAudio()) }
+                    let found = guidance.mouthSpots(in: prepared.frames)
+                    spots = found
+                    let seen = found.compactMap { $0 }
+                    let mean = seen.isEmpty ? "" : String(format: " (mean x %.3f y %.3f radius %.3f)",
+                                                          seen.map(\.x).reduce(0, +) / Float(seen.count),
+                                                          seen.map(\.y).reduce(0, +) / Float(seen.count),
+                                                          seen.map(\.radius).reduce(0, +) / Float(seen.count))
+                    guided = ", lip track \(track == nil ? "none" : "used"), mouth found in \(seen.count)/\(found.count) frames\(mean)"
+                }
+                out.append(try FENetTrainingClip(name: clip.relativePath, frames: prepared.frames, audio: audio, lipTrack: track,
+                                                 mouthSpots: spots))
+                progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): \(prepared.frames.count) frames, audio \(audio == nil ? "absent" : "used")\(guided)")
             } catch {
                 progress("[\(i + 1)/\(clips.count)] \(clip.relativePath): skipped (\(error))")
             }

@@ -1,3 +1,4 @@
+import Pipeline
 import Corpus
 import Foundation
 import Restoration
@@ -65,12 +66,30 @@ public final class RestorationTrainingRun {
     public let settings: FENetTrainingSettings
     public let options: Options
     public let trainer: FENetTrainer
+    /// Where a guided generator's lip tracks and mouth spots come from (nil for an unguided one).
+    public let guidance: LipGuidanceSource?
 
-    /// A run of a generator of `config`; `trunk` is RIFE's IFNet when the configuration's trunk is RIFE (FE-Net v2).
-    public init(settings: FENetTrainingSettings, options: Options, config: FENetConfig = FENetConfig(), trunk: IFNet? = nil) throws {
+    /// A run of a generator of `config`; `trunk` is RIFE's IFNet when the configuration's trunk is RIFE (FE-Net v2);
+    /// `guidance` is needed when the configuration is guided (`.invalidSetting` otherwise).
+    public init(settings: FENetTrainingSettings, options: Options, config: FENetConfig = FENetConfig(), trunk: IFNet? = nil,
+                guidance: LipGuidanceSource? = nil) throws {
         self.settings = settings
         self.options = options
+        if config.guidance != nil, guidance == nil {
+            throw RestorationError.invalidSetting("train-restore: a guided generator needs the lip guidance source")
+        }
+        if settings.lambdaMouth > 0, config.guidance == nil {
+            throw RestorationError.invalidSetting("train-restore: the mouth term needs the lip guidance (--guidance lips): it is where the mouth is")
+        }
+        self.guidance = config.guidance == nil ? nil : guidance
         trainer = try FENetTrainer(config: config, settings: settings, trunk: trunk)
+    }
+
+    /// The method name the trained generator restores as.
+    var variant: String {
+        let config = trainer.generator.config
+        if config.guidance == .lips { return options.noAudio ? "fenet-lips-noaudio" : "fenet-lips" }
+        return options.noAudio ? "fenet-noaudio" : (config.usesRIFETrunk ? "fenet2" : "fenet")
     }
 
     /// Trains on `train` (validating on `validation`, recording `test` as held out) from the fine-tuning start or
@@ -100,9 +119,10 @@ public final class RestorationTrainingRun {
         if trainer.step < min(total, options.stopAfter ?? total) {
             log("train-restore: loading \(trainCorpus.count) training clip(s) at \(size)²")
             let trainClips = try RestorationTraining.load(trainCorpus, size: size, visualOnly: options.visualOnly, noAudio: noAudio,
-                                                          maxFrames: options.maxFrames, progress: { log("  " + $0) })
+                                                          maxFrames: options.maxFrames, guidance: guidance, progress: { log("  " + $0) })
             let valClips = try RestorationTraining.load(validationCorpus, size: size, visualOnly: options.visualOnly, noAudio: noAudio,
-                                                        maxFrames: options.maxFrames, progress: { log("  validation " + $0) })
+                                                        maxFrames: options.maxFrames, guidance: guidance,
+                                                        progress: { log("  validation " + $0) })
             guard !trainClips.isEmpty else { throw CorpusError.emptyCorpus("no training clip could be loaded") }
             trainNames = trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }
             valNames = valClips.map(\.name)
@@ -115,7 +135,7 @@ public final class RestorationTrainingRun {
         }
         let metadata: [String: String] = [
             "fenet.command": options.command,
-            "fenet.variant": noAudio ? "fenet-noaudio" : (trainer.generator.config.usesRIFETrunk ? "fenet2" : "fenet"),
+            "fenet.variant": variant,
             "fenet.training": settingsJSON(settings),
             "fenet.training_size": String(size),
             "fenet.steps": String(trainer.step),
@@ -144,7 +164,7 @@ public final class RestorationTrainingRun {
                lastValidation previous: Validation = (0, 0), log: (String) -> Void) throws -> Validation {
         let total = settings.steps, size = options.size, batch = settings.batch, seed = settings.seed
         let logEvery = options.logEvery, stepsPerEpoch = options.stepsPerEpoch, ckpt = options.checkpointPath
-        let sampler = FENetGapSampler(noAudio: options.noAudio)
+        let sampler = FENetGapSampler(noAudio: options.noAudio, guided: trainer.generator.config.guidance != nil)
         // A fixed validation set: 64 gaps of the validation clips (or of the training clips when there are none).
         var vg = SeededGenerator(seed: 12_345)
         let valSource = valClips.isEmpty ? trainClips : valClips
@@ -173,6 +193,8 @@ public final class RestorationTrainingRun {
                 if !adv.isEmpty { line += String(format: " adv %.3f D %.3f", adv.reduce(0, +) / Float(adv.count), dis.reduce(0, +) / Float(max(dis.count, 1))) }
                 let st = recent.compactMap(\.structural)
                 if !st.isEmpty { line += String(format: " 1−SSIM %.4f", st.reduce(0, +) / Float(st.count)) }
+                let mo = recent.compactMap(\.mouth)
+                if !mo.isEmpty { line += String(format: " L_mouth %.4f", mo.reduce(0, +) / Float(mo.count)) }
                 line += String(format: ")  %.2f steps/s  eta %.0fs", rate, Double(total - done) / max(rate, 1e-9))
                 log(line)
                 recent.removeAll()

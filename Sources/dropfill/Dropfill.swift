@@ -20,7 +20,9 @@ struct Dropfill: AsyncParsableCommand {
                   put the lost frames back
               dropfill evaluate clip.mp4
                   score \(RestorerCatalog.classical.joined(separator: ", ")) against
-                  the truth (--methods \(RestorerCatalog.all.joined(separator: ",")) for all)
+                  the truth; for all of them:
+                  --methods \(RestorerCatalog.classical.joined(separator: ","))
+                    \(RestorerCatalog.learned.joined(separator: ","))
               dropfill inspect clip.mp4
                   step through it in the terminal
             """,

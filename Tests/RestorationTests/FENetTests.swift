@@ -185,13 +185,13 @@ import Testing
     /// The shipped FE-Net files with their own flow trunk (RIFE's weights come from set-up, not from SampleData;
     /// `fenet2`, which needs them, is checked in `FENet2Tests`).
     static let shippedFENets = RestorerCatalog.learned.filter { $0.hasPrefix("fenet") && !RestorerCatalog.needsRIFE($0) }
-    static let shippedModelsPresent = shippedFENets.allSatisfy { FileManager.default.fileExists(atPath: shippedModel($0)) }
+    static let shippedModelsPresent = ["fenet", "fenet-noaudio"].allSatisfy { FileManager.default.fileExists(atPath: shippedModel($0)) }
 
     @Test(.enabled(if: shippedModelsPresent, "the shipped FE-Net models are not in SampleData/models"))
     func identicalNeighboursGiveTheFrameBackWithTheShippedModels() throws {
-        for name in Self.shippedFENets {
+        for name in Self.shippedFENets where FileManager.default.fileExists(atPath: Self.shippedModel(name)) {
             let path = Self.shippedModel(name)
-            let restorer = try FENetRestorer(name: name, modelPath: path, useAudio: name == "fenet")
+            let restorer = try FENetRestorer(name: name, modelPath: path, useAudio: RestorerCatalog.usesAudio(name))
             for size in [128, 256] {
                 let p = try Self.identityPSNR(restorer, size: size)
                 #expect(p > 40, "\(name) at \(size)²: \(p) dB between identical neighbours")
@@ -202,7 +202,10 @@ import Testing
     // MARK: - Catalog
 
     @Test func catalogKnowsTheLearnedMethodsAndKeepsTheClassicalOnes() throws {
-        #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio", "fenet2", "rife"])
+        #expect(RestorerCatalog.all == ["hold", "blend", "minterpolate", "fenet", "fenet-noaudio", "fenet2", "fenet-lips",
+                                        "fenet-lips-noaudio", "rife"])
+        #expect(RestorerCatalog.lipGuided.allSatisfy(RestorerCatalog.learned.contains))
+        #expect(RestorerCatalog.usesAudio("fenet-lips") && !RestorerCatalog.usesAudio("fenet-lips-noaudio"))
         #expect(try RestorerCatalog.names(list: "hold, blend,minterpolate,hold") == ["hold", "blend", "minterpolate"])
         #expect(throws: RestorationError.self) { _ = try RestorerCatalog.names(list: "hold,nosuch") }
         #expect(try RestorerCatalog.make("blend", modelPath: nil).name == "blend")

@@ -23,13 +23,16 @@ public struct FENetTrainingSettings: Codable, Equatable, Sendable {
     public var lambdaS: Float
     /// Weight of our structural term (`FENetLosses.structural`, 1 − two-scale SSIM); 0 = the paper's Eq. 15 only.
     public var lambdaSSIM: Float
+    /// Weight of the mouth term (`FENetLosses.mouth`: L1 inside the guidance's mouth mask, ours); 0 = off. Needs
+    /// guided batches.
+    public var lambdaMouth: Float
     public var seed: UInt64
     /// Joint gradient-norm clip.
     public var clipNorm: Float
 
     public init(steps: Int = 3000, batch: Int = 8, learningRate: Float = 5e-4, warmupSteps: Int? = nil,
                 adversarialWeight: Float = 1e-3, lambdaR: Float = 1.0, lambdaP: Float = 0.5, lambdaW: Float = 0.8,
-                lambdaS: Float = 0.1, lambdaSSIM: Float = 0, seed: UInt64 = 0, clipNorm: Float = 1.0) {
+                lambdaS: Float = 0.1, lambdaSSIM: Float = 0, lambdaMouth: Float = 0, seed: UInt64 = 0, clipNorm: Float = 1.0) {
         self.steps = steps
         self.batch = batch
         self.learningRate = learningRate
@@ -40,6 +43,7 @@ public struct FENetTrainingSettings: Codable, Equatable, Sendable {
         self.lambdaW = lambdaW
         self.lambdaS = lambdaS
         self.lambdaSSIM = lambdaSSIM
+        self.lambdaMouth = lambdaMouth
         self.seed = seed
         self.clipNorm = clipNorm
     }
@@ -110,6 +114,16 @@ public enum FENetLosses {
         return (full + half) * -0.5 + 1
     }
 
+    /// The mouth term (ours): Σ m·|Î_t − I_t| / (3·Σ m) with m the guidance's mouth mask at full resolution
+    /// ([N, 1, H, W], a constant) — the L1 error inside the mouth, whose pixels are a few percent of the face crop's
+    /// and would otherwise weigh as little in the loss.
+    public static func mouth(_ predicted: Variable, _ target: Variable, mask: Variable) -> Variable {
+        // m ≥ 0, so |m·Î − m·I| = m·|Î − I|: the mean of it over the N·3·H·W values times their count over 3·Σ m.
+        let weightSum = max(mask.value.scalars.reduce(0, +) * Float(predicted.shape[1]), 1e-6)
+        let count = Float(predicted.value.count)
+        return (predicted * mask).l1Loss(target * mask) * (count / weightSum)
+    }
+
     /// Eq. 18: each flow must warp its source onto its target (the gap's flows l↔r and the final t→l, t→r).
     ///
     /// Beyond the paper, the l↔r terms are also taken at the net resolution (`coarse`: the downsampled frames and the
@@ -151,6 +165,8 @@ public struct FENetStepLosses: Sendable, Codable {
     public var discriminator: Float?
     /// 1 − two-scale SSIM, when its weight is on.
     public var structural: Float?
+    /// The mouth term, when its weight is on.
+    public var mouth: Float?
 }
 
 // MARK: - Trainer
@@ -189,7 +205,7 @@ public final class FENetTrainer {
         let left = tape.input(batch.left), right = tape.input(batch.right), target = tape.input(batch.target)
         let state = try generator.gap(left: left, right: right, constant: c)
         let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
-                                           present: batch.present, constant: c)
+                                           present: batch.present, guidance: batch.guidance, constant: c)
         let H = batch.left.shape[2], W = batch.left.shape[3]
         let h = state.flowLR.shape[2], w = state.flowLR.shape[3]
         let scale = c(try Tensor(shape: [1, 2, 1, 1], scalars: [Float(W) / Float(w), Float(H) / Float(h)]))
@@ -212,6 +228,15 @@ public final class FENetTrainer {
             let lssim = try FENetLosses.structural(out.frame, target, constant: c)
             structural = lssim.value.scalar
             total = total + lssim * settings.lambdaSSIM
+        }
+        var mouthValue: Float?
+        if settings.lambdaMouth > 0 {
+            guard let rows = batch.guidance else {
+                throw RestorationError.invalidSetting("FE-Net training: the mouth term needs guided samples (their mouth spots)")
+            }
+            let lm = FENetLosses.mouth(out.frame, target, mask: c(try FENetGuidance.mask(rows, height: H, width: W)))
+            mouthValue = lm.value.scalar
+            total = total + lm * settings.lambdaMouth
         }
         var advValue: Float?
         let audioT = c(batch.audioT.scaledRows(batch.present))
@@ -256,7 +281,7 @@ public final class FENetTrainer {
         step += 1
         return FENetStepLosses(total: total.value.scalar, reconstruction: lr.value.scalar, perceptual: lp.value.scalar,
                                warping: lw.value.scalar, smoothness: ls.value.scalar, adversarial: advValue, discriminator: dValue,
-                               structural: structural)
+                               structural: structural, mouth: mouthValue)
     }
 
     /// Restored frames for a batch, clamped to [0, 1] (inference: nothing recorded).
@@ -264,7 +289,7 @@ public final class FENetTrainer {
         let state = try generator.gap(left: Detached.variable(batch.left), right: Detached.variable(batch.right),
                                       constant: Detached.variable)
         let out = try generator.synthesize(state, v: batch.v, audioL: batch.audioL, audioT: batch.audioT, audioR: batch.audioR,
-                                           present: batch.present, constant: Detached.variable)
+                                           present: batch.present, guidance: batch.guidance, constant: Detached.variable)
         return out.frame.value.map { min(max($0, 0), 1) }
     }
 
@@ -296,7 +321,9 @@ public final class FENetTrainer {
     /// Starts the generator from a trained model file (fine-tuning) and returns that file's metadata; throws
     /// `.invalidModel` when the file is not an FE-Net generator of this architecture. The trunk may differ: FE-Net v2
     /// (RIFE trunk) starts its audio, refine and inter nets from a `flow_net` FE-Net of the same widths (the head
-    /// start), whose `flow_net` is then not used.
+    /// start), whose `flow_net` is then not used. A guided generator (`fenet-lips`) starts from an unguided one of the
+    /// same widths: the first convolutions of `refine_net` and `inter_net` get zero weights for the guidance channels,
+    /// so training starts from exactly the unguided model's output.
     @discardableResult
     public func loadGenerator(from path: String) throws(RestorationError) -> [String: String] {
         let file: SafeTensorsFile
@@ -304,13 +331,44 @@ public final class FENetTrainer {
             throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
         let (net, metadata) = try FENet.load(file: file, path: path, trunk: generator.trunk)
-        guard net.config.withoutTrunk == generator.config.withoutTrunk else {
+        let expanding = net.config.guidance == nil && generator.config.guidance != nil
+        let target = generator.config.withoutTrunk
+        guard net.config.withoutTrunk == (expanding ? target.withoutGuidance : target) else {
             throw .invalidModel(path: path, reason: "a generator of another architecture (\(net.config.json)) than the one trained here (\(generator.config.json))")
         }
-        do { try generator.load(stateDict: net.stateDict) } catch {
+        var state = net.stateDict
+        if expanding {
+            do { state = try Self.padInputChannels(state, to: generator.stateDict) } catch {
+                throw .invalidModel(path: path, reason: "cannot widen its inputs for the lip guidance: \(error)")
+            }
+        }
+        do { try generator.load(stateDict: state) } catch {
             throw .invalidModel(path: path, reason: (error as? TensorError)?.reason ?? "\(error)")
         }
         return metadata
+    }
+
+    /// `source`'s tensors, each convolution weight [O, I, k, k] whose counterpart in `target` has more input channels
+    /// [O, I + G, k, k] padded with zero weights for the G new (last) input channels.
+    static func padInputChannels(_ source: [String: Tensor], to target: [String: Tensor]) throws -> [String: Tensor] {
+        var out = source
+        for (name, t) in source {
+            guard let want = target[name], want.shape != t.shape else { continue }
+            let a = t.shape, b = want.shape
+            guard a.count == 4, b.count == 4, a[0] == b[0], a[2] == b[2], a[3] == b[3], b[1] > a[1] else {
+                throw RestorationError.invalidModel(path: name, reason: "shape \(a) cannot become \(b)")
+            }
+            let k = a[2] * a[3]
+            var values = [Float](repeating: 0, count: b.reduce(1, *))
+            let src = t.scalars
+            for o in 0..<a[0] {
+                for i in 0..<a[1] {
+                    for j in 0..<k { values[(o * b[1] + i) * k + j] = src[(o * a[1] + i) * k + j] }
+                }
+            }
+            out[name] = try Tensor(shape: b, scalars: values)
+        }
+        return out
     }
 
     /// Saves generator, discriminator, both optimizers and the step (atomically).

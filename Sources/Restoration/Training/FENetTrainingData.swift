@@ -10,10 +10,15 @@ public struct FENetTrainingClip: Sendable {
     public let name: String
     public let frames: [VideoFrame]
     public let audio: FENetAudio?
+    /// The audio-predicted lip geometry of every slot (the lip guidance's Δĝ), nil when unknown or audio is absent.
+    public let lipTrack: LipTrack?
+    /// The mouth of every frame (nil where no face was found; the whole array nil when not measured).
+    public let mouthSpots: [MouthSpot?]?
 
     /// Throws `.frameSizeMismatch` unless there are at least 3 frames of one size, and `.audioMismatch` when the audio
-    /// has fewer rows than frames.
-    public init(name: String, frames: [VideoFrame], audio: FENetAudio?) throws(RestorationError) {
+    /// or the lip track has fewer rows than frames, or the mouth spots are not one per frame.
+    public init(name: String, frames: [VideoFrame], audio: FENetAudio?, lipTrack: LipTrack? = nil,
+                mouthSpots: [MouthSpot?]? = nil) throws(RestorationError) {
         guard frames.count >= 3, let first = frames.first,
               frames.allSatisfy({ $0.width == first.width && $0.height == first.height }) else {
             throw .frameSizeMismatch("\(name): training needs at least 3 frames of one size")
@@ -21,9 +26,17 @@ public struct FENetTrainingClip: Sendable {
         if let audio, audio.rows < frames.count {
             throw .audioMismatch("\(name): \(audio.rows) audio segments for \(frames.count) frames")
         }
+        if let lipTrack, lipTrack.slotCount < frames.count {
+            throw .audioMismatch("\(name): a lip track of \(lipTrack.slotCount) slots for \(frames.count) frames")
+        }
+        if let mouthSpots, mouthSpots.count != frames.count {
+            throw .frameSizeMismatch("\(name): \(mouthSpots.count) mouth spots for \(frames.count) frames")
+        }
         self.name = name
         self.frames = frames
         self.audio = audio
+        self.lipTrack = lipTrack
+        self.mouthSpots = mouthSpots
     }
 
     public var width: Int { frames[0].width }
@@ -44,6 +57,8 @@ public struct FENetSample: Sendable {
     public var audioR: [Float]
     /// 1 when the audio segments are real, 0 when absent (then they are zeros).
     public var audioPresent: Float
+    /// The lip guidance row (`FENetGuidance.row`), empty when the sampler is not guided.
+    public var guidance: [Float] = []
 }
 
 /// Draws gaps the way the drop process makes them: with each frame surviving independently with probability
@@ -59,9 +74,12 @@ public struct FENetGapSampler: Sendable {
     /// Ignore every clip's audio (the `fenet-noaudio` variant).
     public var noAudio: Bool
     public let audioColumns: Int
+    /// Give every sample its lip guidance row (for a guided generator).
+    public var guided: Bool
 
     public init(survival: Double = 0.13, maxGap: Int = 15, staticFraction: Double = 0.03, flip: Bool = true,
-                noAudio: Bool = false, audioColumns: Int = 65) {
+                noAudio: Bool = false, audioColumns: Int = 65, guided: Bool = false) {
+        self.guided = guided
         self.survival = survival
         self.maxGap = maxGap
         self.staticFraction = staticFraction
@@ -109,8 +127,21 @@ public struct FENetGapSampler: Sendable {
         }
         // Keep l < r for static samples too: they share the frame, so only v matters.
         if x == 0 { l = t }
+        var guidance: [Float] = []
+        if guided {
+            // The neighbours' mouths as a restorer finds them (landmarks of the survivors); the audio's track, never
+            // the target's own landmarks, so training sees what restoration will see.
+            func spot(_ i: Int) -> MouthSpot? {
+                guard let s = clip.mouthSpots?[i] else { return nil }
+                return mirror ? s.mirrored : s
+            }
+            let track = useAudio ? clip.lipTrack : nil
+            guidance = x == 0
+                ? FENetGuidance.row(track: nil, left: l, target: l, right: l, leftSpot: spot(l), rightSpot: spot(l))
+                : FENetGuidance.row(track: track, left: l, target: t, right: r, leftSpot: spot(l), rightSpot: spot(r))
+        }
         return FENetSample(left: planes(l), right: planes(r), target: planes(t), v: v, audioL: audio(l), audioT: audio(t),
-                           audioR: audio(r), audioPresent: useAudio ? 1 : 0)
+                           audioR: audio(r), audioPresent: useAudio ? 1 : 0, guidance: guidance)
     }
 
     /// CHW planes flipped left–right.
@@ -138,6 +169,8 @@ public struct FENetBatch {
     public let audioT: Tensor
     public let audioR: Tensor
     public let present: [Float]
+    /// [N, `FENetGuidance.rowWidth`] lip guidance rows, nil when the samples carry none.
+    public let guidance: Tensor?
 
     /// Stacks samples of one frame size (`width`×`height`).
     public init(_ samples: [FENetSample], width: Int, height: Int) throws {
@@ -150,5 +183,9 @@ public struct FENetBatch {
         audioT = try Tensor(shape: [n, cols], scalars: samples.flatMap(\.audioT))
         audioR = try Tensor(shape: [n, cols], scalars: samples.flatMap(\.audioR))
         present = samples.map(\.audioPresent)
+        let rows = samples.map(\.guidance)
+        guidance = rows.allSatisfy({ $0.count == FENetGuidance.rowWidth }) && n > 0
+            ? try Tensor(shape: [n, FENetGuidance.rowWidth], scalars: rows.flatMap { $0 })
+            : nil
     }
 }

@@ -13,7 +13,7 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
         commandName: "restore",
         abstract: "Measure FE-Net (and RIFE) restoration speed (restored frames/s on gaps of 7 frames) and peak memory.",
         discussion: """
-            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions times per size, and reports the median restored frames per second; the flow between the gap's neighbours is computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors; the default architecture with random weights when there is none — the speed is the same); --methods fenet,rife also measures RIFE HDv3 (its weights come from scripts/setup.sh), each with its own same-run sgemm. Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+            Restores one gap of --gap frames (7 ≈ the mean gap at drop rate 0.87) between two S×S frames, --repetitions times per size, and reports the median restored frames per second; the flow between the gap's neighbours is computed once per gap, as in real use. The same-run sgemm 1024³ GFLOP/s is printed beside it (the machine may be shared), with the load average. Weights: the model file (--model, default the shipped fenet.safetensors; the default architecture with random weights when there is none — the speed is the same); --methods fenet,rife also measures RIFE HDv3 (its weights come from scripts/setup.sh), each with its own same-run sgemm; fenet-lips includes the landmark search on both neighbours of each gap. Goals: ≥ 30 frames/s at 256², ≥ 100 at 128², on two cores. OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench restore --size 256
@@ -75,6 +75,14 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
                 let net = try FENet.load(path: path, rifePath: try locator.restorationModelPath(for: "rife")).net
                 reports.append(try FENetBenchmark.run(net: net, name: "fenet2", model: path, sizes: list, gapFrames: gap,
                                                       repetitions: max(1, repetitions), progress: { Progress.log("bench: \($0)") }))
+            case "fenet-lips", "fenet-lips-noaudio":
+                let locator = ModelLocator.forProcess()
+                let path = try locator.restorationModelPath(for: method)
+                let net = try FENet.load(path: path).net
+                reports.append(try FENetBenchmark.run(net: net, name: method, model: path, sizes: list, gapFrames: gap,
+                                                      repetitions: max(1, repetitions), withAudio: RestorerCatalog.usesAudio(method),
+                                                      mouthLocator: LipGuidanceSource.shared(locator: locator).mouthLocator,
+                                                      progress: { Progress.log("bench: \($0)") }))
             case "rife":
                 let path = try ModelLocator.forProcess().restorationModelPath(for: "rife")
                 let net = try IFNet.load(path: path)
@@ -83,7 +91,7 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
                                                       gapFrames: gap, repetitions: max(1, repetitions),
                                                       progress: { Progress.log("bench: \($0)") }))
             default:
-                throw ValidationError("--methods: unknown method '\(method)' (fenet, fenet2, rife)")
+                throw ValidationError("--methods: unknown method '\(method)' (fenet, fenet2, fenet-lips, fenet-lips-noaudio, rife)")
             }
         }
         if json {

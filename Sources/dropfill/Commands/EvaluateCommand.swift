@@ -178,6 +178,7 @@ struct EvaluateCommand: ParsableCommand {
             progress.note("evaluate: rate \(r), \(corpus.clips.count) clip(s) × \(seeds) seed(s); results kept in \(store.directory.path)")
             var evaluator = Evaluator(settings: settings, restorers: restorers, aligner: clipAligner)
             if mouth { evaluator.mouthDetector = try LandmarkDetector.shared() }
+            evaluator.lipGuidance = factory.lipGuidance(for: restorers.map(\.name))
             let results = try evaluator.run(clips: corpus.clips, store: store) { p in
                 progress.update("[\(p.done)/\(p.total)] \(p.current)")
             }

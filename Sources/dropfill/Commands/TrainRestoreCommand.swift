@@ -40,6 +40,11 @@ struct TrainRestoreCommand: ParsableCommand {
               dropfill train-restore ../shared/data --trunk rife \\
                   --from SampleData/models/fenet.safetensors --steps 1500 \\
                   --out SampleData/models/fenet2.safetensors
+              dropfill train-restore ../shared/data --guidance lips --mouth-weight 2 \\
+                  --from SampleData/models/fenet.safetensors --steps 1500 \\
+                  --out SampleData/models/fenet-lips.safetensors
+
+            --guidance lips (fenet-lips) gives refine_net and inter_net the audio-predicted lip geometry's departure from interpolation (lips.safetensors on the phones pocketsphinx decodes), placed at the mouth the neighbours' landmarks show; with --no-audio the same network sees the mouth's place only (fenet-lips-noaudio). --from an unguided FE-Net widens its inputs with zero weights, so training starts from exactly that model.
             """
     )
 
@@ -69,6 +74,12 @@ struct TrainRestoreCommand: ParsableCommand {
 
     @Option(help: "Weight of the structural term 1 − SSIM (at full and half resolution) added to Eq. 15 (0: off).")
     var lambdaSsim: Float = 0
+
+    @Option(help: "Guidance of the mouth: none or lips (the audio-predicted lip geometry at the mouth; fenet-lips).")
+    var guidance: String = "none"
+
+    @Option(help: "Weight of the L1 term inside the mouth mask (needs --guidance lips; 0: off).")
+    var mouthWeight: Float = 0
 
     @Option(help: "Checkpoint file (default: OUT.ckpt).", completion: .file())
     var checkpoint: String?
@@ -116,9 +127,11 @@ struct TrainRestoreCommand: ParsableCommand {
             throw ValidationError("counts are too large: at most 100,000,000 steps of at most 1024 samples")
         }
         for (name, value) in [("--learning-rate", training.learningRate), ("--adversarial-weight", adversarialWeight), ("--lambda-p", lambdaP),
-                              ("--lambda-ssim", lambdaSsim)] where !value.isFinite || value < 0 {
+                              ("--lambda-ssim", lambdaSsim), ("--mouth-weight", mouthWeight)] where !value.isFinite || value < 0 {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
+        guard ["none", "lips"].contains(guidance) else { throw ValidationError("--guidance must be none or lips, got '\(guidance)'") }
+        if mouthWeight > 0, guidance != "lips" { throw ValidationError("--mouth-weight needs --guidance lips (the mouth mask comes from it)") }
         guard FENetConfig.Trunk(rawValue: trunk) != nil else { throw ValidationError("--trunk must be flow_net or rife, got '\(trunk)'") }
         guard (1...8).contains(trunkScale) else { throw ValidationError("--trunk-scale must lie in 1…8") }
         guard training.learningRate > 0, training.learningRate < 1 else {
@@ -139,7 +152,7 @@ struct TrainRestoreCommand: ParsableCommand {
         let settings = FENetTrainingSettings(steps: total, batch: batch, learningRate: training.learningRate,
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim,
-                                             seed: training.seed)
+                                             lambdaMouth: mouthWeight, seed: training.seed)
         let options = RestorationTrainingRun.Options(
             size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnly.split(separator: ",").map(String.init),
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
@@ -151,7 +164,12 @@ struct TrainRestoreCommand: ParsableCommand {
             config = config.withRIFETrunk(scale: trunkScale)
             rife = try IFNet.load(path: try ModelLocator.forProcess().restorationModelPath(for: "rife"))
         }
-        let run = try RestorationTrainingRun(settings: settings, options: options, config: config, trunk: rife)
+        var guide: LipGuidanceSource?
+        if guidance == "lips" {
+            config = config.withLipGuidance()
+            guide = LipGuidanceSource.make(locator: ModelLocator.forProcess())
+        }
+        let run = try RestorationTrainingRun(settings: settings, options: options, config: config, trunk: rife, guidance: guide)
         try run.run(train: trainSide.clips, validation: validationSide?.clips ?? [], test: testSide?.clips ?? [],
                     log: { Progress.log($0) })
     }

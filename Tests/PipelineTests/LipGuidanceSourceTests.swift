@@ -1,0 +1,71 @@
+import Corpus
+import Foundation
+import Landmarks
+import Media
+import Phonetics
+import Restoration
+import Testing
+import DropfillTestSupport
+@testable import Pipeline
+
+/// What FE-Net's lip guidance gets from the engine: mouth spots from dlib's landmarks on real face crops, the audio's
+/// lip track, and contexts that carry them only for the methods guided at the mouth.
+@Suite struct LipGuidanceSourceTests {
+    static var repoRoot: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static let fps = Rational(25, 1)
+
+    @Test("Mouth spots on real face crops lie in the lower middle of the crop and follow the frame's size",
+          .enabled(if: LandmarkDetector.isModelInstalled(), "dlib's shape predictor is not installed (scripts/setup.sh installs libdlib-data)"))
+    func mouthSpotsOnRealFrames() throws {
+        let path = Self.repoRoot.appendingPathComponent("SampleData/grid-bbaf2n.mp4").path
+        let source = LipGuidanceSource(lips: nil)
+        var bySize: [Int: [MouthSpot]] = [:]
+        for size in [128, 256] {
+            let clip = try PreparedClip.load(Clip(path: path, relativePath: "grid-bbaf2n.mp4", person: "grid-s1"),
+                                             preparation: ClipPreparation(crop: .face, size: size, maxFrames: 6))
+            let spots = source.mouthSpots(in: clip.frames)
+            #expect(spots.count == clip.frames.count)
+            let found = spots.compactMap { $0 }
+            #expect(found.count == spots.count, "a mouth in every frame of a frontal face")
+            for s in found {
+                #expect(s.isPlausible)
+                #expect((0.35...0.65).contains(s.x) && (0.5...0.85).contains(s.y) && (0.05...0.3).contains(s.radius), "\(s)")
+            }
+            bySize[size] = found
+        }
+        // The same faces at two sizes: the same spots, as fractions of the frame.
+        for (a, b) in zip(bySize[128] ?? [], bySize[256] ?? []) {
+            #expect(abs(a.x - b.x) < 0.03 && abs(a.y - b.y) < 0.03 && abs(a.radius - b.radius) < 0.03, "\(a) vs \(b)")
+        }
+    }
+
+    @Test("The lip track: one geometry per slot with speech; none without speech or without a lip model",
+          .enabled(if: PhoneRecognizer().isAvailable, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
+    func lipTrack() throws {
+        let speech = TestSpeech.load(seconds: 3, offset: 0.5)
+        let n = 75
+        let source = LipGuidanceSource(lips: LipGeometryModel())
+        let track = try #require(source.lipTrack(audio: SlotAudio(track: speech, fps: 25, slotCount: n)))
+        #expect(track.slotCount == n && track.values.count == n * LipTrack.dimension && track.values.allSatisfy(\.isFinite))
+        var silent = speech
+        silent.samples = [Float](repeating: 0, count: speech.samples.count)
+        #expect(source.lipTrack(audio: SlotAudio(track: silent, fps: 25, slotCount: n)) == nil)
+        #expect(source.lipTrack(audio: nil) == nil)
+        #expect(LipGuidanceSource(lips: nil).lipTrack(audio: SlotAudio(track: speech, fps: 25, slotCount: n)) == nil)
+    }
+
+    @Test("Contexts carry the guidance only for the methods guided at the mouth")
+    func contexts() throws {
+        let source = LipGuidanceSource(lips: nil)
+        let plain = try GapContext.make(frameRate: Self.fps, slotCount: 10, audio: nil, methods: ["blend", "fenet"], guidance: source)
+        #expect(plain.lipTrack == nil && plain.mouthLocator == nil)
+        let guided = try GapContext.make(frameRate: Self.fps, slotCount: 10, audio: nil, methods: ["blend", "fenet-lips"], guidance: source)
+        #expect((guided.mouthLocator != nil) == LandmarkDetector.isModelInstalled())
+        #expect(guided.lipTrack == nil)
+        let factory = RestorerFactory(locator: ModelLocator(searchFolders: []))
+        #expect(factory.lipGuidance(for: ["fenet"]) == nil)
+        #expect(factory.lipGuidance(for: ["fenet-lips-noaudio"]) != nil)
+        // No model file: a typed error naming the file, not a crash.
+        #expect(throws: RestorationError.self) { _ = try factory.make("fenet-lips", faceBox: nil) }
+    }
+}
