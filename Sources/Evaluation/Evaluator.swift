@@ -81,6 +81,14 @@ public struct Evaluator: Sendable {
     public var mouthDetector: LandmarkDetector?
     /// The lip guidance of methods guided at the mouth (`fenet-lips`); nil: those methods see the prior mouth spot only.
     public var lipGuidance: LipGuidanceSource?
+    /// Guide with the true frames' own landmark geometry instead of the audio's (`LipGuidanceSource.oracleTrack`): the
+    /// upper bound of what the guidance can buy; the guided methods' rows are then named `METHOD+oracle`.
+    public var oracleLipTrack = false
+
+    /// The name a restorer's rows get (`METHOD+oracle` for a guided method with the oracle track).
+    public static func label(of method: String, oracle: Bool) -> String {
+        oracle && RestorerCatalog.usesLipGuidance(method) ? method + "+oracle" : method
+    }
 
     public init(settings: EvaluationSettings, restorers: [any FrameRestorer], aligner: (any ClipAligner)? = nil) {
         self.settings = settings
@@ -109,8 +117,9 @@ public struct Evaluator: Sendable {
         let dropped = (0..<n).filter { !mask[$0] }
         let speechSlots = Set(SpeechActivity.speechSlots(audio: clip.audio, fps: clip.frameRate.value, slotCount: n))
         let reference = try dropped.map { try PlanarImage(width: clip.frames[$0].width, height: clip.frames[$0].height, rgb8: clip.frames[$0].rgb) }
-        let context = try GapContext.make(frameRate: clip.frameRate, slotCount: n, audio: audio, methods: restorers.map(\.name),
+        var context = try GapContext.make(frameRate: clip.frameRate, slotCount: n, audio: audio, methods: restorers.map(\.name),
                                           guidance: lipGuidance)
+        if oracleLipTrack, let lipGuidance { context.lipTrack = lipGuidance.oracleTrack(in: clip.frames) }
 
         let mouth = try mouthDetector.map { MouthReference(frames: clip.frames, detector: $0, faces: try FaceDetector()) }
         var scores: [MethodScore] = []
@@ -125,7 +134,7 @@ public struct Evaluator: Sendable {
                              detector: m.detector, convention: settings.convention)
             }
             let nonFinite = dropped.filter { restored[$0].planes.contains { !$0.isFinite } }.count
-            scores.append(MethodScore(method: restorer.name, all: try QualitySummary(perFrame),
+            scores.append(MethodScore(method: Self.label(of: restorer.name, oracle: oracleLipTrack), all: try QualitySummary(perFrame),
                                       speech: speechScores.isEmpty ? nil : try QualitySummary(speechScores), seconds: seconds,
                                       mouth: mouthScores, nonFiniteFrames: nonFinite > 0 ? nonFinite : nil))
         }

@@ -12,9 +12,10 @@ public enum RestorationTraining {
     /// unverified provenance), or every clip when `noAudio`, gets no audio (its samples carry the audio-absent flag).
     /// Clips that fail to load are reported through `progress` and skipped.
     /// With `guidance` (a guided generator, `fenet-lips`) every frame's mouth spot is measured and, where the audio
-    /// may be used, the audio's lip track is predicted.
+    /// may be used, the audio's lip track is predicted (or, with `oracleTrack`, measured from the frames' own landmarks:
+    /// the upper-bound diagnostic).
     public static func load(_ clips: [Clip], size: Int, visualOnly: [String] = ["faces-extra/"], noAudio: Bool = false,
-                            maxFrames: Int? = nil, guidance: LipGuidanceSource? = nil,
+                            maxFrames: Int? = nil, guidance: LipGuidanceSource? = nil, oracleTrack: Bool = false,
                             progress: (String) -> Void = { _ in }) throws -> [FENetTrainingClip] {
         var out: [FENetTrainingClip] = []
         for (i, clip) in clips.enumerated() {
@@ -27,7 +28,9 @@ public enum RestorationTraining {
                 }
                 var track: LipTrack?, spots: [MouthSpot?]?, guided = ""
                 if let guidance {
-                    if audio != nil { track = guidance.lipTrack(audio: prepared.slotAudio()) }
+                    if audio != nil {
+                        track = oracleTrack ? guidance.oracleTrack(in: prepared.frames) : guidance.lipTrack(audio: prepared.slotAudio())
+                    }
                     let found = guidance.mouthSpots(in: prepared.frames)
                     spots = found
                     let seen = found.compactMap { $0 }

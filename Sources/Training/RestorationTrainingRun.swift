@@ -39,6 +39,8 @@ public final class RestorationTrainingRun {
         public var splitSeed: UInt64
         /// The command line that started the run, recorded in the model file.
         public var command: String
+        /// Guide with the frames' own landmark geometry instead of the audio's prediction (the upper-bound diagnostic).
+        public var oracleTrack = false
 
         public init(size: Int = 128, noAudio: Bool = false, visualOnly: [String] = ["faces-extra/"], maxFrames: Int? = nil,
                     stepsPerEpoch: Int = 250, logEvery: Int = 25, outputPath: String, checkpointPath: String? = nil,
@@ -119,10 +121,11 @@ public final class RestorationTrainingRun {
         if trainer.step < min(total, options.stopAfter ?? total) {
             log("train-restore: loading \(trainCorpus.count) training clip(s) at \(size)²")
             let trainClips = try RestorationTraining.load(trainCorpus, size: size, visualOnly: options.visualOnly, noAudio: noAudio,
-                                                          maxFrames: options.maxFrames, guidance: guidance, progress: { log("  " + $0) })
+                                                          maxFrames: options.maxFrames, guidance: guidance,
+                                                          oracleTrack: options.oracleTrack, progress: { log("  " + $0) })
             let valClips = try RestorationTraining.load(validationCorpus, size: size, visualOnly: options.visualOnly, noAudio: noAudio,
                                                         maxFrames: options.maxFrames, guidance: guidance,
-                                                        progress: { log("  validation " + $0) })
+                                                        oracleTrack: options.oracleTrack, progress: { log("  validation " + $0) })
             guard !trainClips.isEmpty else { throw CorpusError.emptyCorpus("no training clip could be loaded") }
             trainNames = trainClips.map { "\($0.name)\($0.audio == nil ? " (no audio)" : "")" }
             valNames = valClips.map(\.name)
@@ -135,7 +138,7 @@ public final class RestorationTrainingRun {
         }
         let metadata: [String: String] = [
             "fenet.command": options.command,
-            "fenet.variant": variant,
+            "fenet.variant": variant + (options.oracleTrack ? " (oracle lip track: the frames' own landmarks; a diagnostic, not a restorer)" : ""),
             "fenet.training": settingsJSON(settings),
             "fenet.training_size": String(size),
             "fenet.steps": String(trainer.step),

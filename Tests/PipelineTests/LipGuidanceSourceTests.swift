@@ -32,7 +32,15 @@ import DropfillTestSupport
                 #expect((0.35...0.65).contains(s.x) && (0.5...0.85).contains(s.y) && (0.05...0.3).contains(s.radius), "\(s)")
             }
             bySize[size] = found
+            // The oracle track: the landmarks' own geometry, one row per frame, standardised over the clip.
+            let oracle = try #require(source.oracleTrack(in: clip.frames))
+            #expect(oracle.slotCount == clip.frames.count)
+            for k in 0..<LipTrack.dimension {
+                let column = (0..<oracle.slotCount).map { oracle.values[$0 * LipTrack.dimension + k] }
+                #expect(abs(column.reduce(0, +) / Float(column.count)) < 1e-4)
+            }
         }
+        #expect(source.oracleTrack(in: []) == nil)
         // The same faces at two sizes: the same spots, as fractions of the frame.
         for (a, b) in zip(bySize[128] ?? [], bySize[256] ?? []) {
             #expect(abs(a.x - b.x) < 0.03 && abs(a.y - b.y) < 0.03 && abs(a.radius - b.radius) < 0.03, "\(a) vs \(b)")

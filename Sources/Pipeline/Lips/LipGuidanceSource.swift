@@ -75,6 +75,38 @@ public final class LipGuidanceSource: @unchecked Sendable {
         }
     }
 
+    /// The oracle track of a clip whose every frame is known: the landmarks' own lip geometry of each face crop,
+    /// standardised over the clip like the lip model's targets (frames without a face get the clip's mean, 0). Not a
+    /// restoration input — a missing frame's landmarks are what restoration lacks — but the upper bound of what a
+    /// perfect audio→geometry model could give the guidance (`evaluate --lip-track oracle`, `train-restore
+    /// --lip-track oracle`); nil when no landmark model is installed or no face is found at all.
+    public func oracleTrack(in crops: [VideoFrame]) -> LipTrack? {
+        guard let detector, !crops.isEmpty else { return nil }
+        let results = UnsafeResults<[Float]?>(count: crops.count)
+        DispatchQueue.concurrentPerform(iterations: crops.count) { i in
+            results.set(i, .success(try? detector.landmarks(inFaceCrop: crops[i]).lipGeometry().vector))
+        }
+        let rows = (try? results.values()) ?? []
+        let d = LipTrack.dimension
+        guard rows.count == crops.count, rows.contains(where: { $0 != nil }) else { return nil }
+        var values = [Float](repeating: 0, count: rows.count * d)
+        var seen = [Bool](repeating: false, count: rows.count)
+        for (i, r) in rows.enumerated() {
+            guard let r, r.count == d, r.allSatisfy(\.isFinite) else { continue }
+            seen[i] = true
+            for k in 0..<d { values[i * d + k] = r[k] }
+        }
+        let known = seen.indices.filter { seen[$0] }
+        var standardised = SlotAudioCues.standardisedColumns(known.flatMap { Array(values[($0 * d)..<(($0 + 1) * d)]) },
+                                                             rows: known.count, columns: d)
+        var out = [Float](repeating: 0, count: rows.count * d)
+        for (j, i) in known.enumerated() {
+            for k in 0..<d { out[i * d + k] = standardised[j * d + k] }
+        }
+        standardised.removeAll()
+        return try? LipTrack(slotCount: rows.count, values: out)
+    }
+
     // MARK: - Where the mouth is
 
     /// The mouth of the face in a face crop, nil when no landmark model is installed or no face is found.

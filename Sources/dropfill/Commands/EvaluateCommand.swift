@@ -116,6 +116,14 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Also score the mouth: PSNR/SSIM in the true frame's mouth box and LMD (dlib landmarks), over all restored frames and where the mouth moves.")
     var mouth = false
 
+    @Option(help: "Lip track of the methods guided at the mouth (fenet-lips): audio (predicted from the phones, as restore does) or oracle (the true frames' own landmark geometry: an upper bound of what the guidance can buy, for diagnosis; their rows are named METHOD+oracle).")
+    var lipTrack: LipTrackSource = .audio
+
+    /// Where the guided methods' lip track comes from.
+    enum LipTrackSource: String, ExpressibleByArgument, CaseIterable {
+        case audio, oracle
+    }
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -169,7 +177,8 @@ struct EvaluateCommand: ParsableCommand {
             let fingerprints = EvaluationStateKey.modelFingerprints(
                 locator: .forProcess(alignerModel: alignerModel, models: models), restorers: restorers.map(\.name),
                 aligner: positions == .auto ? aligner.name : nil)
-            let key = EvaluationStateKey(settings: settings, corpus: corpus.root, methods: restorers.map(\.name),
+            let key = EvaluationStateKey(settings: settings, corpus: corpus.root,
+                                         methods: restorers.map { Evaluator.label(of: $0.name, oracle: lipTrack == .oracle) },
                                          modelFiles: fingerprints, mouth: mouth ? true : nil)
             let folder = state.map { URL(fileURLWithPath: $0).appendingPathComponent(rates.count > 1 ? "rate-\(r)" : ".") }
                 ?? Self.defaultStateRoot.appendingPathComponent(key.hash)
@@ -179,6 +188,7 @@ struct EvaluateCommand: ParsableCommand {
             var evaluator = Evaluator(settings: settings, restorers: restorers, aligner: clipAligner)
             if mouth { evaluator.mouthDetector = try LandmarkDetector.shared() }
             evaluator.lipGuidance = factory.lipGuidance(for: restorers.map(\.name))
+            evaluator.oracleLipTrack = lipTrack == .oracle
             let results = try evaluator.run(clips: corpus.clips, store: store) { p in
                 progress.update("[\(p.done)/\(p.total)] \(p.current)")
             }

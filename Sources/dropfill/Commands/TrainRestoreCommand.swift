@@ -78,6 +78,9 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "Guidance of the mouth: none or lips (the audio-predicted lip geometry at the mouth; fenet-lips).")
     var guidance: String = "none"
 
+    @Option(help: "With --guidance lips: audio (the lip model's prediction from the phones) or oracle (the frames' own landmark geometry: an upper bound of what the guidance can buy, for diagnosis only).")
+    var lipTrack: String = "audio"
+
     @Option(help: "Weight of the L1 term inside the mouth mask (needs --guidance lips; 0: off).")
     var mouthWeight: Float = 0
 
@@ -131,6 +134,8 @@ struct TrainRestoreCommand: ParsableCommand {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
         guard ["none", "lips"].contains(guidance) else { throw ValidationError("--guidance must be none or lips, got '\(guidance)'") }
+        guard ["audio", "oracle"].contains(lipTrack) else { throw ValidationError("--lip-track must be audio or oracle, got '\(lipTrack)'") }
+        if lipTrack == "oracle", guidance != "lips" { throw ValidationError("--lip-track oracle needs --guidance lips") }
         if mouthWeight > 0, guidance != "lips" { throw ValidationError("--mouth-weight needs --guidance lips (the mouth mask comes from it)") }
         guard FENetConfig.Trunk(rawValue: trunk) != nil else { throw ValidationError("--trunk must be flow_net or rife, got '\(trunk)'") }
         guard (1...8).contains(trunkScale) else { throw ValidationError("--trunk-scale must lie in 1…8") }
@@ -153,11 +158,13 @@ struct TrainRestoreCommand: ParsableCommand {
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim,
                                              lambdaMouth: mouthWeight, seed: training.seed)
-        let options = RestorationTrainingRun.Options(
+        let runOptions = RestorationTrainingRun.Options(
             size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnly.split(separator: ",").map(String.init),
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
             checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, stopAfter: stopAfter, splitSeed: corpusOptions.splitSeed,
             command: CommandLine.arguments.joined(separator: " "))
+        var options = runOptions
+        options.oracleTrack = lipTrack == "oracle"
         var config = FENetConfig()
         var rife: IFNet?
         if FENetConfig.Trunk(rawValue: trunk) == .rife {
