@@ -97,13 +97,12 @@ public final class LipGuidanceSource: @unchecked Sendable {
             for k in 0..<d { values[i * d + k] = r[k] }
         }
         let known = seen.indices.filter { seen[$0] }
-        var standardised = SlotAudioCues.standardisedColumns(known.flatMap { Array(values[($0 * d)..<(($0 + 1) * d)]) },
+        let standardised = SlotAudioCues.standardisedColumns(known.flatMap { Array(values[($0 * d)..<(($0 + 1) * d)]) },
                                                              rows: known.count, columns: d)
         var out = [Float](repeating: 0, count: rows.count * d)
         for (j, i) in known.enumerated() {
             for k in 0..<d { out[i * d + k] = standardised[j * d + k] }
         }
-        standardised.removeAll()
         return try? LipTrack(slotCount: rows.count, values: out)
     }
 
