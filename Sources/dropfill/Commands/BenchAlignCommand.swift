@@ -107,12 +107,12 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
                 let shared = rows.filter { r in
                     ["mouth crops", "MFCC slot segments", "encoders + distances", "thumbnail changes"].contains { r.stage.hasPrefix($0) }
                 }
-                rows.append(Row(stage: "total, posterior-lips (sum of its stages)",
+                rows.append(Row(stage: "total, posterior-lips, the default aligner (sum of its stages)",
                                 seconds: (shared + lips).reduce(0) { $0 + $1.seconds }))
             }
         }
         let best = aliModel.calibration.best ?? .dpPrior
-        rows.append(Row(stage: "total, aligner (\(best.rawValue))", seconds: try time {
+        rows.append(Row(stage: "total, Ali-Net alone (its calibrated \(best.rawValue), one call)", seconds: try time {
             let change = try VisualChange.thumbnailChange(thumbnails: try frames.map { try VisualChange.thumbnail(rgb: $0, width: 256, height: 256) })
             _ = try aliModel.align(mouths: try frames.flatMap { try AliNetInputs.mouth(rgb: $0, width: 256, height: 256, configuration: c) },
                                    frameCount: k,
