@@ -65,6 +65,29 @@ public struct LipTrack: Sendable, Equatable {
     }
 }
 
+/// A clip's lip track made on first use, once (thread-safe): the phones of a clip are decoded only when a guided
+/// method restores one of its gaps, not whenever a context is built (the inspector builds one for every method).
+public final class LazyLipTrack: @unchecked Sendable {
+    private let make: @Sendable () -> LipTrack?
+    private var made: LipTrack??
+    private let lock = NSLock()
+
+    public init(_ make: @escaping @Sendable () -> LipTrack?) { self.make = make }
+
+    /// A track already known.
+    public convenience init(value: LipTrack?) { self.init { value } }
+
+    /// The track (made now if it was not yet).
+    public var value: LipTrack? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let v = make()
+        made = .some(v)
+        return v
+    }
+}
+
 // MARK: - Guidance maps
 
 /// FE-Net's lip guidance (ours, issue 14 item 3): what the audio says the mouth of the missing frame does that

@@ -75,7 +75,13 @@ public struct GapContext: Sendable {
     /// `slotFeatures` standardised over the clip once (FE-Net's input), not on every gap.
     public private(set) var standardisedAudio: FENetAudio?
     /// The audio-predicted lip geometry of every slot, for methods guided by it (`fenet-lips`); nil when unknown.
-    public var lipTrack: LipTrack?
+    /// Reading it makes `lipTrackSource`'s track if it was not made yet.
+    public var lipTrack: LipTrack? {
+        get { lipTrackSource?.value }
+        set { lipTrackSource = LazyLipTrack(value: newValue) }
+    }
+    /// Where `lipTrack` comes from, made on first use.
+    public var lipTrackSource: LazyLipTrack?
     /// Finds the mouth in a neighbour frame, for methods guided by the lips; nil: the prior spot.
     public var mouthLocator: MouthLocator?
 
@@ -84,7 +90,7 @@ public struct GapContext: Sendable {
         self.frameRate = frameRate
         self.slotCount = slotCount
         self.slotFeatures = slotFeatures
-        self.lipTrack = lipTrack
+        self.lipTrackSource = lipTrack.map { track in LazyLipTrack(value: track) }
         self.mouthLocator = mouthLocator
         standardisedAudio = slotFeatures.map(FENetAudio.init)
     }

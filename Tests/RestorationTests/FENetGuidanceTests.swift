@@ -192,4 +192,23 @@ import Testing
         #expect(try r.restoreGap(left: left, right: right, slots: [2], context: withTrack) != a)
         #expect(a.allSatisfy { $0.planes.allSatisfy(\.isFinite) })
     }
+
+    @Test func theLipTrackIsMadeOnFirstUseAndOnce() throws {
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private var n = 0
+            func bump() { lock.lock(); n += 1; lock.unlock() }
+            var count: Int { lock.lock(); defer { lock.unlock() }; return n }
+        }
+        let counter = Counter()
+        let t = try Self.track([[1, 2, 3, 4], [0, 0, 0, 0]])
+        var context = GapContext(frameRate: FENetTests.rate)
+        context.lipTrackSource = LazyLipTrack { counter.bump(); return t }
+        #expect(counter.count == 0, "building a context must not make the track")
+        let copy = context
+        #expect(context.lipTrack == t && copy.lipTrack == t && context.lipTrack == t)
+        #expect(counter.count == 1)
+        #expect(GapContext(frameRate: FENetTests.rate).lipTrack == nil)
+        #expect(GapContext(frameRate: FENetTests.rate, lipTrack: t).lipTrack == t)
+    }
 }

@@ -162,7 +162,8 @@ extension GapContext {
                             guidance: LipGuidanceSource?) throws -> GapContext {
         var context = GapContext(frameRate: frameRate, slotCount: slotCount, slotFeatures: try audio?.restorationRows())
         if methods.contains(where: RestorerCatalog.usesLipGuidance), let guidance {
-            context.lipTrack = guidance.lipTrack(audio: audio)
+            // Made when a guided method first restores a gap of the clip (phones are decoded then, not here).
+            context.lipTrackSource = LazyLipTrack { guidance.lipTrack(audio: audio) }
             context.mouthLocator = guidance.mouthLocator
         }
         return context
