@@ -53,7 +53,8 @@ let package = Package(
                 exclude: ["README.md"], swiftSettings: hotLoops),
 
         // MARK: - Faces
-        .target(name: "Inspector", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "CNcursesw", "CSixel"], exclude: ["README.md"]),
+        .target(name: "Inspector", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Alignment", "Restoration", "Metrics", "Media", "Evaluation",
+                                                  "Landmarks", "CNcursesw", "CSixel"], exclude: ["README.md"]),
         .target(name: "Rating", dependencies: ["Tensor", "SafeOutput", "Metrics", "CNcursesw", "Inspector", "Pipeline", "Corpus", "Restoration", "Media", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
         .executableTarget(name: "dropfill", dependencies: [
             "SafeOutput", "Media", "Tensor", "Metrics", "Alignment", "Phonetics", "Restoration", "Corpus", "Pipeline", "Evaluation", "Training", "Landmarks",
@@ -76,7 +77,8 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Tensor", "Pipeline", "Training", "Evaluation", "Alignment", "Phonetics", "Restoration", "Media", "Metrics", "Corpus", "DropfillTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Metrics", "Media", "Evaluation", "Landmarks", "Pipeline", "Corpus", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "InspectorTests", dependencies: ["Restoration", "Metrics", "Media", "Alignment", "Inspector", "Pipeline", "DropfillTestSupport"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Restoration", "Metrics", "Media", "Alignment", "Inspector", "Pipeline", "Landmarks",
+                                                     "DropfillTestSupport"]),
         .testTarget(name: "RatingTests", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "Rating", "Inspector", "Pipeline", "Corpus", "Media", "Restoration", "DropfillTestSupport"]),
         .testTarget(name: "dropfillTests", dependencies: ["Media", "Rating", "Tensor", "DropfillTestSupport"]),
     ],

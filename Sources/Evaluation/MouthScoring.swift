@@ -58,16 +58,38 @@ public struct MouthReference: Sendable {
             found.append(box.flatMap { try? detector.landmarks(in: frame, cascadeBox: $0) })
         }
         landmarks = found
-        boxes = zip(found, frames).map { l, f in
-            guard let l else { return nil }
-            let r = l.mouthBox().clamped(width: f.width, height: f.height)
-            // SSIM needs an 11×11 window.
-            return r.width >= SSIM.windowSize && r.height >= SSIM.windowSize ? r : nil
-        }
+        // SSIM needs an 11×11 window.
+        boxes = zip(found, frames).map { l, f in l.flatMap { Self.mouthBox($0, width: f.width, height: f.height) } }
         moving = MouthMotion.moving(apertures: found.map { l in l.flatMap { try? Double($0.lipGeometry().innerAperture) } },
                                     threshold: Self.movingThreshold)
         let missing = found.filter { $0 == nil }.count
         note = missing == 0 ? nil : "no face or landmarks in \(missing) of \(frames.count) frames: mouth scores leave them out"
+    }
+
+    /// The mouth scores of one restored frame against its truth: PSNR and SSIM inside `box` (the true frame's mouth
+    /// box) and LMD, the mean distance of the 20 mouth points dlib finds in the restored frame (searched from the box
+    /// the true points give) to the true points, in inter-ocular distances (nil when none are found). `evaluate --mouth`
+    /// and the inspector's frame line both score here.
+    public static func frameScores(restored image: PlanarImage, truth: PlanarImage, truthLandmarks: FaceLandmarks, box: PixelRect,
+                                   detector: LandmarkDetector, convention: MetricConvention = .standard) throws(MetricsError)
+        -> (psnr: Double, ssim: Double, lmd: Double?) {
+        let region = (x: box.x, y: box.y, width: box.width, height: box.height)
+        let psnr = try RegionScores.psnr(image, truth, in: region, convention: convention, cap: 100)
+        let ssim = try RegionScores.ssim(image, truth, in: region, convention: convention)
+        // The restored frame's points, predicted from the box the true frame's points gave.
+        let lmd: Double? = (try? VideoFrame(width: image.width, height: image.height, planar: image.pixels)).flatMap { picture in
+            guard let points = try? detector.landmarks(in: picture, dlibBox: LandmarkDetector.dlibBox(around: truthLandmarks)) else { return nil }
+            return try? LandmarkDistance.compute(points.mouthPoints.map { SIMD2($0.x, $0.y) },
+                                                 truthLandmarks.mouthPoints.map { SIMD2($0.x, $0.y) },
+                                                 normaliser: Double(truthLandmarks.interOcularDistance))
+        }
+        return (psnr, ssim, lmd)
+    }
+
+    /// The mouth box of `landmarks` in a frame of `width`×`height`, clamped, nil when smaller than SSIM's window.
+    public static func mouthBox(_ landmarks: FaceLandmarks, width: Int, height: Int) -> PixelRect? {
+        let r = landmarks.mouthBox().clamped(width: width, height: height)
+        return r.width >= SSIM.windowSize && r.height >= SSIM.windowSize ? r : nil
     }
 
     /// Mouth scores of restored frames at `slots` (with their true pictures `reference`).
@@ -78,16 +100,9 @@ public struct MouthReference: Sendable {
         for (i, slot) in slots.enumerated() {
             guard slot < boxes.count, let box = boxes[slot], let truth = landmarks[slot] else { continue }
             let image = try PlanarImage(width: restored[i].width, height: restored[i].height, pixels: restored[i].planes)
-            let region = (x: box.x, y: box.y, width: box.width, height: box.height)
-            let psnr = try RegionScores.psnr(image, reference[i], in: region, convention: convention, cap: 100)
-            let ssim = try RegionScores.ssim(image, reference[i], in: region, convention: convention)
-            // The restored frame's points, predicted from the box the true frame's points gave.
-            let lmd: Double? = (try? restored[i].videoFrame()).flatMap { picture in
-                guard let points = try? detector.landmarks(in: picture, dlibBox: LandmarkDetector.dlibBox(around: truth)) else { return nil }
-                return try? LandmarkDistance.compute(points.mouthPoints.map { SIMD2($0.x, $0.y) },
-                                                     truth.mouthPoints.map { SIMD2($0.x, $0.y) },
-                                                     normaliser: Double(truth.interOcularDistance))
-            }
+            let one = try Self.frameScores(restored: image, truth: reference[i], truthLandmarks: truth, box: box,
+                                           detector: detector, convention: convention)
+            let (psnr, ssim, lmd) = (one.psnr, one.ssim, one.lmd)
             frames.append(Frame(psnr: psnr, ssim: ssim, lmd: lmd, moving: moving[slot]))
         }
         func summary(_ fs: [Frame]) -> MouthSummary? {

@@ -1,7 +1,9 @@
 import Pipeline
 import Alignment
 import Corpus
+import Evaluation
 import Foundation
+import Landmarks
 import Media
 import Metrics
 import Restoration
@@ -382,9 +384,32 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
               let pa = try? PlanarImage(width: a.width, height: a.height, rgb8: a.rgb),
               let pb = try? PlanarImage(width: b.width, height: b.height, rgb8: b.rgb) else { return nil }
         let psnr = try? PSNR.compute(pa, pb)
-        let m = FrameMetrics(psnr: psnr.flatMap { $0.isFinite ? $0 : nil }, ssim: try? SSIM.compute(pa, pb))
+        var m = FrameMetrics(psnr: psnr.flatMap { $0.isFinite ? $0 : nil }, ssim: try? SSIM.compute(pa, pb))
+        // The mouth, scored as `evaluate --mouth` scores it (one implementation: MouthReference.frameScores).
+        if let detector = landmarkDetector, let truthPoints = truthLandmarks(slot: slot, frame: b),
+           let box = MouthReference.mouthBox(truthPoints, width: b.width, height: b.height),
+           let mouth = try? MouthReference.frameScores(restored: pa, truth: pb, truthLandmarks: truthPoints, box: box, detector: detector) {
+            m.mouthPSNR = mouth.psnr
+            m.lmd = mouth.lmd
+        }
         lock.withLock { scores[key] = m }
         return m
+    }
+
+    /// dlib's shape predictor, nil when it is not installed (the frame line then has no mouth scores).
+    private let landmarkDetector: LandmarkDetector? = try? LandmarkDetector.shared()
+    private var faceDetector: FaceDetector?
+    private var truthPoints: [Int: FaceLandmarks?] = [:]
+
+    /// The landmarks of the true frame at `slot` (found once; nil when no face or no detector).
+    private func truthLandmarks(slot: Int, frame: RGBImage) -> FaceLandmarks? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = truthPoints[slot] { return known }
+        if faceDetector == nil { faceDetector = try? FaceDetector() }
+        let found = faceDetector.flatMap { faces in landmarkDetector.flatMap { try? $0.landmarks(in: frame, detector: faces) } }
+        truthPoints[slot] = found
+        return found
     }
 
     /// The frame at `slot` at display size (see `restoredFullFrame`).

@@ -56,7 +56,9 @@ public enum FramesView {
         if let m = session.frames.metrics(slot: slot, method: method, aligner: alignment.name) {
             let psnr = m.psnr.map { Fmt.num($0, 2) + " dB" } ?? "∞ (identical)"
             let ssim = m.ssim.map { Fmt.num($0, 4) } ?? "—"
-            w.line(&buf, "PSNR \(psnr)   SSIM \(ssim)   method \(method)", theme.style(.accent))
+            var mouth = ""
+            if let mp = m.mouthPSNR { mouth = "   mouth \(Fmt.num(mp, 2)) dB" + (m.lmd.map { " · LMD \(Fmt.num($0, 3))" } ?? "") }
+            w.line(&buf, "PSNR \(psnr)   SSIM \(ssim)\(mouth)   method \(method)", theme.style(.accent))
         } else {
             w.line(&buf, "no metrics (no ground truth)", theme.style(.muted))
         }

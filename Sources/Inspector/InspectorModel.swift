@@ -21,10 +21,17 @@ public struct FrameMetrics: Hashable, Sendable {
     public var psnr: Double?
     /// SSIM (Wang et al. 2004); nil when no SSIM implementation is wired in.
     public var ssim: Double?
+    /// PSNR inside the true frame's mouth box (`MouthReference.frameScores`, as `evaluate --mouth`); nil when no
+    /// landmarks were found in the true frame.
+    public var mouthPSNR: Double?
+    /// LMD: the mouth points' mean distance to the true frame's, in inter-ocular distances; nil when not found.
+    public var lmd: Double?
 
-    public init(psnr: Double?, ssim: Double?) {
+    public init(psnr: Double?, ssim: Double?, mouthPSNR: Double? = nil, lmd: Double? = nil) {
         self.psnr = psnr
         self.ssim = ssim
+        self.mouthPSNR = mouthPSNR
+        self.lmd = lmd
     }
 }
 

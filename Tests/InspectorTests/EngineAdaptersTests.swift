@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Landmarks
 import Media
 import Restoration
 @testable import Inspector
@@ -33,6 +34,20 @@ import Restoration
         #expect((m.psnr ?? 0) > 10)
         #expect((m.ssim ?? 0) > 0.2)
         #expect(s.frames.frame(slot: gap, kind: .difference(method: "hold", aligner: "dp")) != nil)
+    }
+
+    @Test(.enabled(if: LandmarkDetector.isModelInstalled(), "dlib's shape predictor is not installed (scripts/setup.sh installs libdlib-data)"))
+    func theFrameLineScoresTheMouthAsEvaluateDoes() throws {
+        let s = try EngineAdapters.session(path: Self.sample, options: .init(rate: 0.87, seed: 1, maxSide: 256), mailbox: LoaderMailbox())
+        let truth = try #require(s.truePositions)
+        let dp = try #require(s.alignments.first { $0.name == "dp" })
+        let gap = try #require((0..<75).first { !dp.predicted.contains($0) && !truth.contains($0) && !truth.contains($0 - 1) })
+        let m = try #require(s.frames.metrics(slot: gap, method: "blend", aligner: "dp"))
+        let mouth = try #require(m.mouthPSNR, "a frontal GRID face at 256 px has landmarks")
+        #expect(mouth.isFinite && mouth > 10 && mouth <= 100)
+        #expect((m.lmd ?? -1) >= 0 && (m.lmd ?? 1) < 0.5)
+        // Cached: the same numbers again, without a second landmark search.
+        #expect(s.frames.metrics(slot: gap, method: "blend", aligner: "dp") == m)
     }
 
     @Test func missingFileIsATypedError() {
