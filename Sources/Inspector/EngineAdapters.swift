@@ -401,14 +401,16 @@ final class EngineFrameProvider: FrameProvider, @unchecked Sendable {
     private var faceDetector: FaceDetector?
     private var truthPoints: [Int: FaceLandmarks?] = [:]
 
-    /// The landmarks of the true frame at `slot` (found once; nil when no face or no detector).
+    /// The landmarks of the true frame at `slot` (found once; nil when no face or no detector). The search runs outside
+    /// the provider's lock, so the frames the screen asks for meanwhile are not held up.
     private func truthLandmarks(slot: Int, frame: RGBImage) -> FaceLandmarks? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = truthPoints[slot] { return known }
-        if faceDetector == nil { faceDetector = try? FaceDetector() }
-        let found = faceDetector.flatMap { faces in landmarkDetector.flatMap { try? $0.landmarks(in: frame, detector: faces) } }
-        truthPoints[slot] = found
+        let cached: (known: FaceLandmarks??, faces: FaceDetector?) = lock.withLock {
+            if faceDetector == nil { faceDetector = try? FaceDetector() }
+            return (truthPoints[slot], faceDetector)
+        }
+        if let known = cached.known { return known }
+        let found = cached.faces.flatMap { faces in landmarkDetector.flatMap { try? $0.landmarks(in: frame, detector: faces) } }
+        lock.withLock { truthPoints[slot] = found }
         return found
     }
 

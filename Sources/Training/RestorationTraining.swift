@@ -28,10 +28,14 @@ public enum RestorationTraining {
                 }
                 var track: LipTrack?, spots: [MouthSpot?]?, guided = ""
                 if let guidance {
+                    // One landmark pass gives the mouth spots and, for the oracle, the geometry.
+                    let marks = guidance.landmarks(in: prepared.frames)
                     if audio != nil {
-                        track = oracleTrack ? guidance.oracleTrack(in: prepared.frames) : guidance.lipTrack(audio: prepared.slotAudio())
+                        track = oracleTrack ? guidance.oracleTrack(landmarks: marks) : guidance.lipTrack(audio: prepared.slotAudio())
                     }
-                    let found = guidance.mouthSpots(in: prepared.frames)
+                    let found = zip(marks, prepared.frames).map { l, f in
+                        l.flatMap { LipGuidanceSource.mouthSpot($0, width: f.width, height: f.height) }
+                    }
                     spots = found
                     let seen = found.compactMap { $0 }
                     let mean = seen.isEmpty ? "" : String(format: " (mean x %.3f y %.3f radius %.3f)",

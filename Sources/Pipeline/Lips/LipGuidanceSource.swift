@@ -81,32 +81,32 @@ public final class LipGuidanceSource: @unchecked Sendable {
     /// perfect audio→geometry model could give the guidance (`evaluate --lip-track oracle`, `train-restore
     /// --lip-track oracle`); nil when no landmark model is installed or no face is found at all.
     public func oracleTrack(in crops: [VideoFrame]) -> LipTrack? {
-        guard let detector, !crops.isEmpty else { return nil }
-        let results = UnsafeResults<[Float]?>(count: crops.count)
-        DispatchQueue.concurrentPerform(iterations: crops.count) { i in
-            results.set(i, .success(try? detector.landmarks(inFaceCrop: crops[i]).lipGeometry().vector))
-        }
-        let rows = (try? results.values()) ?? []
+        oracleTrack(landmarks: landmarks(in: crops))
+    }
+
+    /// The oracle track of frames whose landmarks are `landmarks` (one per frame, nil where none were found).
+    public func oracleTrack(landmarks: [FaceLandmarks?]) -> LipTrack? {
         let d = LipTrack.dimension
-        guard rows.count == crops.count, rows.contains(where: { $0 != nil }) else { return nil }
-        var values = [Float](repeating: 0, count: rows.count * d)
-        var seen = [Bool](repeating: false, count: rows.count)
-        for (i, r) in rows.enumerated() {
-            guard let r, r.count == d, r.allSatisfy(\.isFinite) else { continue }
-            seen[i] = true
-            for k in 0..<d { values[i * d + k] = r[k] }
-        }
-        let known = seen.indices.filter { seen[$0] }
-        let standardised = SlotAudioCues.standardisedColumns(known.flatMap { Array(values[($0 * d)..<(($0 + 1) * d)]) },
-                                                             rows: known.count, columns: d)
+        let rows = landmarks.map { l in l.flatMap { try? $0.lipGeometry().vector }.flatMap { $0.allSatisfy(\.isFinite) ? $0 : nil } }
+        let known = rows.indices.filter { rows[$0] != nil }
+        guard !known.isEmpty else { return nil }
+        let standardised = SlotAudioCues.standardisedColumns(known.flatMap { rows[$0] ?? [] }, rows: known.count, columns: d)
         var out = [Float](repeating: 0, count: rows.count * d)
-        for (j, i) in known.enumerated() {
-            for k in 0..<d { out[i * d + k] = standardised[j * d + k] }
-        }
+        for (j, i) in known.enumerated() { out.replaceSubrange((i * d)..<((i + 1) * d), with: standardised[(j * d)..<((j + 1) * d)]) }
         return try? LipTrack(slotCount: rows.count, values: out)
     }
 
     // MARK: - Where the mouth is
+
+    /// The landmarks of every face crop (nil where none), on both cores; none at all without a landmark model.
+    public func landmarks(in crops: [VideoFrame]) -> [FaceLandmarks?] {
+        guard let detector else { return crops.map { _ in nil } }
+        let results = UnsafeResults<FaceLandmarks?>(count: crops.count)
+        DispatchQueue.concurrentPerform(iterations: crops.count) { i in
+            results.set(i, .success(try? detector.landmarks(inFaceCrop: crops[i])))
+        }
+        return (try? results.values()) ?? crops.map { _ in nil }
+    }
 
     /// The mouth of the face in a face crop, nil when no landmark model is installed or no face is found.
     public func mouthSpot(in crop: VideoFrame) -> MouthSpot? {
@@ -114,13 +114,9 @@ public final class LipGuidanceSource: @unchecked Sendable {
         return Self.mouthSpot(landmarks, width: crop.width, height: crop.height)
     }
 
-    /// The mouths of `crops`, on both cores.
+    /// The mouths of `crops` (from their `landmarks(in:)`).
     public func mouthSpots(in crops: [VideoFrame]) -> [MouthSpot?] {
-        let results = UnsafeResults<MouthSpot?>(count: crops.count)
-        DispatchQueue.concurrentPerform(iterations: crops.count) { i in
-            results.set(i, .success(mouthSpot(in: crops[i])))
-        }
-        return (try? results.values()) ?? crops.map { _ in nil }
+        zip(landmarks(in: crops), crops).map { l, crop in l.flatMap { Self.mouthSpot($0, width: crop.width, height: crop.height) } }
     }
 
     /// A restorer's mouth locator (neighbour frames are face crops), nil without a landmark model.

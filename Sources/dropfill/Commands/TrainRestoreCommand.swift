@@ -158,12 +158,11 @@ struct TrainRestoreCommand: ParsableCommand {
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim,
                                              lambdaMouth: mouthWeight, seed: training.seed)
-        let runOptions = RestorationTrainingRun.Options(
+        var options = RestorationTrainingRun.Options(
             size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnly.split(separator: ",").map(String.init),
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
             checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, stopAfter: stopAfter, splitSeed: corpusOptions.splitSeed,
             command: CommandLine.arguments.joined(separator: " "))
-        var options = runOptions
         options.oracleTrack = lipTrack == "oracle"
         var config = FENetConfig()
         var rife: IFNet?
