@@ -15,9 +15,13 @@ static inline void dropfill_ps_quiet(void) { err_set_logfp(NULL); }
 /// Configuration for phone decoding (allphone search) with the acoustic model folder `hmm` and the phonetic
 /// language model `allphone` (an ARPA or binary n-gram over phones). `ci` non-zero decodes context-independent
 /// phones (about 100 times faster than triphones and as good for visemes). `beam` and `pbeam` are the search
-/// beams as decimal strings ("1e-20"), `lw` the language weight ("2.0"). NULL when an option is rejected.
+/// beams as decimal strings ("1e-20"), `lw` the language weight ("2.0"); `ds` the GMM downsampling ratio ("2":
+/// the acoustic scores are computed on every second frame and reused on the next, the search still runs on every
+/// 10 ms frame) and `topn` the Gaussians scored per codebook ("4", the model's default). NULL when an option is
+/// rejected.
 static inline cmd_ln_t *dropfill_ps_allphone_config(const char *hmm, const char *allphone, int ci,
-                                                     const char *beam, const char *pbeam, const char *lw) {
+                                                     const char *beam, const char *pbeam, const char *lw,
+                                                     const char *ds, const char *topn) {
     return cmd_ln_init(NULL, ps_args(), TRUE,
                        "-hmm", hmm,
                        "-allphone", allphone,
@@ -26,6 +30,8 @@ static inline cmd_ln_t *dropfill_ps_allphone_config(const char *hmm, const char 
                        "-beam", beam,
                        "-pbeam", pbeam,
                        "-lw", lw,
+                       "-ds", ds,
+                       "-topn", topn,
                        "-samprate", "16000",
                        "-logfn", "/dev/null",
                        NULL);

@@ -52,6 +52,14 @@ struct ConvGeometry {
         }
     }
 
+    /// Images whose columns share one product in `forward`: 1 (one product per image, tiled over rows) unless an
+    /// image is small (at most 1024 output pixels, ungrouped, not pointwise); then as many as keep the shared column
+    /// matrix under a quarter of `columnBudget` (4 MB: thousands of columns wide).
+    var imagesPerProduct: Int {
+        guard groups == 1, !isPointwise, n > 1, hwOut <= 1024 else { return 1 }
+        return max(1, min(n, (columnBudget / 4) / max(1, k * hwOut)))
+    }
+
     /// Output rows per tile so the column matrix stays under `columnBudget` (the whole image when it fits).
     var rowsPerTile: Int { max(1, min(hout, columnBudget / max(1, k * wout))) }
 }
@@ -61,13 +69,18 @@ enum ConvKernels {
     // MARK: im2col / col2im
 
     /// Fills `col` [k, rows·wout] with the receptive fields of output rows `oh0..<oh0+rows` of image `x` (one group).
-    static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, oh0: Int, rows: Int, col: UnsafeMutablePointer<Float>) {
+    ///
+    /// Row r of the matrix starts at `col + r · ld` (`ld` defaults to rows·wout: a matrix of its own; a larger `ld`
+    /// writes one image's block of a matrix shared by several images). `parallel` false keeps it on this thread.
+    static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, oh0: Int, rows: Int, col: UnsafeMutablePointer<Float>,
+                       ld: Int? = nil, parallel: Bool = true) {
         let ncol = rows * g.wout
-        Parallel.forEach(g.k, cost: ncol) { range in
+        let ld = ld ?? ncol
+        let fill = { (range: Range<Int>) in
             for r in range {
                 let c = r / (g.kh * g.kw), i = (r / g.kw) % g.kh, j = r % g.kw
                 let plane = x + c * g.h * g.w
-                let dst = col + r * ncol
+                let dst = col + r * ld
                 // Output columns whose input column is inside the image.
                 let off = j * g.dilation - g.padding
                 let owLo = off >= 0 ? 0 : min(g.wout, (-off + g.stride - 1) / g.stride)
@@ -90,6 +103,7 @@ enum ConvKernels {
                 }
             }
         }
+        if parallel { Parallel.forEach(g.k, cost: ncol, fill) } else { fill(0..<g.k) }
     }
 
     /// Adds the columns `col` [k, rows·wout] back into image gradient `dx` (one group): the adjoint of `im2col`.
@@ -127,6 +141,10 @@ enum ConvKernels {
     /// y = conv(x, w) + b into `y` (shape [N, Cout, Hout, Wout], overwritten).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
+        if g.imagesPerProduct > 1 {
+            forwardBatched(g, x: x, w: w, b: b, y: y)
+            return
+        }
         let tile = g.rowsPerTile
         let xImage = g.cin * g.h * g.w, yImage = g.cout * g.hwOut
         ScratchPool.shared.with(g.isPointwise ? 1 : g.k * tile * g.wout) { col in
@@ -149,6 +167,48 @@ enum ConvKernels {
                     }
                 }
                 if let b { addBias(b, to: y + n * yImage, channels: g.cout, planeSize: g.hwOut) }
+            }
+        }
+    }
+
+    /// `forward` for small images: the columns of `imagesPerProduct` images side by side in one matrix, one product
+    /// for all of them, then each image's block copied to its place.
+    ///
+    /// One product per image of a 5×13 MFCC segment or a 32×48 mouth crop is a few hundred thousand multiply-adds:
+    /// OpenBLAS's per-call and threading overhead dominates, and the encoders of Ali-Net ran at a fifth of sgemm
+    /// with no gain from a second thread (`bench align`). Each output value is still the same dot product of one
+    /// weight row with one receptive field.
+    static func forwardBatched(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
+                               y: UnsafeMutablePointer<Float>) {
+        let per = g.imagesPerProduct, hw = g.hwOut
+        let xImage = g.cin * g.h * g.w, yImage = g.cout * hw
+        ScratchPool.shared.with(g.k * per * hw) { col in
+            ScratchPool.shared.with(g.cout * per * hw) { out in
+                var n0 = 0
+                while n0 < g.n {
+                    let count = min(per, g.n - n0), ld = count * hw
+                    Parallel.forEach(count, cost: g.k * hw) { range in
+                        for i in range {
+                            im2col(g, x: x + (n0 + i) * xImage, oh0: 0, rows: g.hout, col: col + i * hw, ld: ld, parallel: false)
+                        }
+                    }
+                    BLAS.gemm(m: g.cout, n: ld, k: g.k, a: w, lda: g.k, b: col, ldb: ld, c: out, ldc: ld)
+                    Parallel.forEach(count, cost: yImage) { range in
+                        for i in range {
+                            let yi = y + (n0 + i) * yImage
+                            for c in 0..<g.cout {
+                                let src = out + c * ld + i * hw, dst = yi + c * hw
+                                if let b {
+                                    let v = b[c]
+                                    for t in 0..<hw { dst[t] = src[t] + v }
+                                } else {
+                                    dst.update(from: src, count: hw)
+                                }
+                            }
+                        }
+                    }
+                    n0 += count
+                }
             }
         }
     }

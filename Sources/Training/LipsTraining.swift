@@ -43,7 +43,7 @@ public enum LipsTraining {
                 continue
             }
             let n = prepared.frames.count, fps = prepared.frameRate.value
-            let file = cache.map { ($0 as NSString).appendingPathComponent(cacheName(clip, preparation: preparation)) }
+            let file = cache.map { ($0 as NSString).appendingPathComponent(cacheName(clip, preparation: preparation, recognizer: recognizer)) }
             var cached: CachedClip?
             if let file, let data = FileManager.default.contents(atPath: file) {
                 cached = try? JSONDecoder().decode(CachedClip.self, from: data)
@@ -72,10 +72,11 @@ public enum LipsTraining {
         return out
     }
 
-    /// The cache file name of a clip: its relative path made flat, and the crop.
-    static func cacheName(_ clip: Clip, preparation: ClipPreparation) -> String {
+    /// The cache file name of a clip: its relative path made flat, the crop, and the phone decoder's settings (phones
+    /// decoded otherwise are not reused).
+    static func cacheName(_ clip: Clip, preparation: ClipPreparation, recognizer: PhoneRecognizer) -> String {
         let flat = clip.relativePath.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
-        return "lips-\(String(flat))-\(preparation.crop.rawValue)\(preparation.size).json"
+        return "lips-\(String(flat))-\(preparation.crop.rawValue)\(preparation.size)-\(recognizer.settingsTag).json"
     }
 
     // MARK: - Training

@@ -76,4 +76,24 @@ import DropfillTestSupport
         // No model file: a typed error naming the file, not a crash.
         #expect(throws: RestorationError.self) { _ = try factory.make("fenet-lips", faceBox: nil) }
     }
+
+    @Test("The mouth memo searches a crop once however often it is asked, and tells crops apart by their pixels")
+    func mouthMemo() throws {
+        let memo = MouthSpotMemo(capacity: 2)
+        let a = try VideoFrame(width: 4, height: 4, rgb: [UInt8](repeating: 10, count: 48))
+        var bRGB = a.rgb
+        bRGB[47] = 11
+        let b = try VideoFrame(width: 4, height: 4, rgb: bRGB)
+        let c = try VideoFrame(width: 4, height: 4, rgb: [UInt8](repeating: 200, count: 48))
+        let spotA = MouthSpot(x: 0.5, y: 0.6, radius: 0.1), spotB = MouthSpot(x: 0.4, y: 0.7, radius: 0.2)
+        #expect(memo.spot(of: a) { spotA } == spotA)
+        #expect(memo.spot(of: a) { Issue.record("searched again"); return nil } == spotA)
+        #expect(memo.spot(of: b) { spotB } == spotB, "one byte apart is another crop")
+        #expect(memo.spot(of: c) { nil } == nil)
+        #expect(memo.spot(of: c) { Issue.record("a remembered miss searched again"); return spotA } == nil)
+        #expect(memo.searches == 3)
+        // Capacity 2: a was forgotten when c came.
+        #expect(memo.spot(of: a) { spotB } == spotB)
+        #expect(memo.searches == 4)
+    }
 }

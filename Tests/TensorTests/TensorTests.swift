@@ -58,6 +58,39 @@ import Testing
         #expect(warped.storage.pointer == warpStorage)
     }
 
+    /// Small images share one product (`ConvGeometry.imagesPerProduct`); each output must still be its own image's
+    /// convolution: the same as convolving the images one at a time (which takes the per-image path).
+    @Test(arguments: [(h: 5, w: 13, stride: 1, padding: 1, dilation: 1, bias: true),
+                      (h: 16, w: 24, stride: 2, padding: 1, dilation: 1, bias: false),
+                      (h: 9, w: 7, stride: 1, padding: 2, dilation: 2, bias: true)])
+    func smallImagesShareOneProductAndMatchOneAtATime(h: Int, w: Int, stride: Int, padding: Int, dilation: Int, bias: Bool) throws {
+        let n = 37
+        let x = Support.random([n, 3, h, w], seed: 3), weight = Support.random([5, 3, 3, 3], seed: 4)
+        let b: Tensor? = bias ? Support.random([5], seed: 5) : nil
+        let options = Conv2dOptions(stride: stride, padding: padding, dilation: dilation)
+        let g = try ConvGeometry(input: x.shape, weight: weight.shape, options: options)
+        #expect(g.imagesPerProduct > 1, "the batched path is the one under test")
+        // A budget of two images per product: blocks of 2 and a last block of 1.
+        var small = g
+        small.columnBudget = 4 * 2 * g.k * g.hwOut
+        #expect(small.imagesPerProduct == 2)
+        let together = try x.conv2d(weight: weight, bias: b, options: options)
+        var blocked = Tensor(zeros: together.shape)
+        x.withUnsafePointer { xp in
+            weight.withUnsafePointer { wp in
+                blocked.withUnsafeMutablePointer { yp in
+                    if let b { b.withUnsafePointer { bp in ConvKernels.forward(small, x: xp, w: wp, b: bp, y: yp) } }
+                    else { ConvKernels.forward(small, x: xp, w: wp, b: nil, y: yp) }
+                }
+            }
+        }
+        for i in 0..<n {
+            let one = try x.batch(i).conv2d(weight: weight, bias: b, options: options)
+            #expect(together.batch(i).maxAbsDifference(one) < 1e-5, "image \(i)")
+            #expect(blocked.batch(i).maxAbsDifference(one) < 1e-5, "image \(i), blocks of 2")
+        }
+    }
+
     @Test func seededNormalHasTheRequestedMoments() {
         var g = SeededGenerator(seed: 5)
         let t = Tensor.randomNormal([20_000], std: 0.02, using: &g)

@@ -120,14 +120,19 @@ public final class LipGuidanceSource: @unchecked Sendable {
     }
 
     /// A restorer's mouth locator (neighbour frames are face crops), nil without a landmark model.
+    ///
+    /// Each locator remembers the last few crops it searched, by their pixels: an interior survivor is the right
+    /// neighbour of one gap and the left of the next, and is searched once, not twice. Keyed by content, not by
+    /// slot, so it stays right when several aligners put different survivors at one slot (the inspector).
     public var mouthLocator: MouthLocator? {
         guard detector != nil else {
             Notice.once("fenet-lips: no landmark detector (scripts/setup.sh installs libdlib-data); the mouth is placed where it is on average")
             return nil
         }
+        let memo = MouthSpotMemo()
         return { [self] frame in
             guard let crop = try? frame.videoFrame() else { return nil }
-            return self.mouthSpot(in: crop)
+            return memo.spot(of: crop) { self.mouthSpot(in: crop) }
         }
     }
 

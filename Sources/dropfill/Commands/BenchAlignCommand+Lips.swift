@@ -67,4 +67,33 @@ extension BenchAlignCommand {
         }))
         return rows
     }
+
+    /// The default aligner in one call, as `restore` and `align` run it (`LipsClipAligner.align(survivors:…)`):
+    /// real face crops (`faces`, cycled to k survivors) and `seconds` of speech; the survivors' landmarks, mouth
+    /// crops and thumbnails, the phones, Ali-Net's distances and the fused posterior. A fresh aligner per repetition
+    /// (the phones are not cached from the last one); nil, with a line on stderr, when the sample clip, the speech or
+    /// a model is missing.
+    func oneCallRow(faces path: String, survivors k: Int, slots n: Int,
+                    time: (() throws -> Void) throws -> Double) throws -> Row? {
+        func skip(_ why: String) -> Row? {
+            FileHandle.standardError.write(Data(("bench align: \(why); the one-call total is skipped" + "\n").utf8))
+            return nil
+        }
+        guard FileManager.default.fileExists(atPath: path) else { return skip("\(path) not found (run from the checkout or give --faces)") }
+        guard let speech = Self.speech(seconds: seconds) else { return skip("pocketsphinx-testdata is not installed") }
+        guard let made = try LipsCatalog.make("posterior-lips", locator: ModelLocator.forProcess(alignerModel: model)) as? LipsClipAligner,
+              made.lips != nil, made.geometry != nil, PhoneRecognizer().isAvailable else {
+            return skip("the lip model, dlib's shape predictor or pocketsphinx-en-us is missing")
+        }
+        let clip = try PreparedClip.load(Clip(path: path, relativePath: (path as NSString).lastPathComponent, person: "bench"),
+                                         preparation: ClipPreparation(crop: .face, size: 256))
+        guard !clip.frames.isEmpty else { return skip("\(path) has no frames") }
+        let survivors = (0..<k).map { clip.frames[$0 % clip.frames.count] }
+        let track = AudioTrack(samples: speech, sampleRate: AudioTrack.engineSampleRate)
+        return Row(stage: "total, posterior-lips in one call (\(k) real face crops)", seconds: try time {
+            let aligner = LipsClipAligner(name: made.name, lips: made.lips, aliNet: made.aliNet, geometry: made.geometry,
+                                          calibration: made.calibration, recognizer: made.recognizer)
+            _ = try aligner.align(survivors: survivors, slotCount: n, fps: fps, audio: SlotAudio(track: track, fps: fps, slotCount: n))
+        })
+    }
 }

@@ -15,7 +15,7 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
         commandName: "align",
         abstract: "Time Ali-Net alignment of a 60 s clip at 30 fps (k ≈ 234 survivors, n = 1800 slots).",
         discussion: """
-            Synthetic inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments, both encoders, the distance matrix (Eq. 8) and each retrieval. The weights do not change the time; the shipped model is used when found, else a fresh network of the default shape. Decoding and face detection are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
+            Each stage on inputs of the real sizes (256² RGB face crops, 16 kHz audio): mouth crops, MFCC slot segments, both encoders, the distance matrix (Eq. 8), each retrieval; then the default aligner's own stages: phones of real speech (pocketsphinx-testdata's LibriVox readings), the lip-geometry model, dlib's landmarks on the survivors, the fused posterior. Two totals: the sum of the default aligner's stages, and one call of it as restore runs it, on real face crops (--faces, cycled). The weights do not change the time; the shipped models are used when found. Video decoding and face detection are not included. Medians of --repetitions runs; OpenBLAS threads follow OPENBLAS_NUM_THREADS, else --threads (default 2).
 
             Examples:
               dropfill bench align
@@ -34,6 +34,9 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
 
     @Option(help: "Ali-Net model file (default: the shipped model, else an untrained network).", completion: .file())
     var model: String?
+
+    @Option(help: "Clip whose face crops, cycled, are the survivors of the one-call total.", completion: .file())
+    var faces = "SampleData/grid-bbaf2n.mp4"
 
     @OptionGroup
     var bench: BenchOptions<BenchAlignCommand>
@@ -109,6 +112,7 @@ struct BenchAlignCommand: ParsableCommand, BenchRole, ThreadRole {
                 }
                 rows.append(Row(stage: "total, posterior-lips, the default aligner (sum of its stages)",
                                 seconds: (shared + lips).reduce(0) { $0 + $1.seconds }))
+                if let row = try oneCallRow(faces: faces, survivors: k, slots: n, time: time) { rows.append(row) }
             }
         }
         let best = aliModel.calibration.best ?? .dpPrior

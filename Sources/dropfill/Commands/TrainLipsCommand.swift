@@ -128,6 +128,7 @@ struct TrainLipsCommand: ParsableCommand {
                                                      progress: log)
         try calibration.store(in: lips)
         lips.metadata["lips.command"] = CommandLine.arguments.joined(separator: " ")
+        lips.metadata["lips.phones"] = "pocketsphinx en-us allphone, \(recognizer.settingsTag)"
         lips.metadata["lips.train_clips"] = trainData.map(\.name).joined(separator: ",")
         lips.metadata["lips.validation_clips"] = validationData.map(\.name).joined(separator: ",")
         lips.metadata["lips.train_frames"] = String(rows.count)
