@@ -81,7 +81,7 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
                 let net = try FENet.load(path: path).net
                 reports.append(try FENetBenchmark.run(net: net, name: method, model: path, sizes: list, gapFrames: gap,
                                                       repetitions: max(1, repetitions), withAudio: RestorerCatalog.usesAudio(method),
-                                                      mouthLocator: LipGuidanceSource.shared(locator: locator).mouthLocator,
+                                                      mouthLocator: Self.searchOncePerGap(LipGuidanceSource.shared(locator: locator)),
                                                       progress: { Progress.log("bench: \($0)") }))
             case "rife":
                 let path = try ModelLocator.forProcess().restorationModelPath(for: "rife")
@@ -108,5 +108,40 @@ struct BenchRestoreCommand: ParsableCommand, BenchRole, ThreadRole {
             }
         }
         print("peak RSS    \(f(reports.map(\.peakRSSMB).max() ?? 0)) MB")
+    }
+}
+
+extension BenchRestoreCommand {
+    /// A mouth locator that costs what one gap of a clip costs: a real clip's locator remembers each survivor
+    /// (`MouthSpotMemo`), so a gap searches only its right neighbour (its left was the last gap's right). The bench
+    /// restores one gap over and over, where the memo would make every search free: this locator searches afresh
+    /// every second call (the restorer asks for the left, then the right) and answers the left from the last search.
+    static func searchOncePerGap(_ source: LipGuidanceSource) -> MouthLocator? {
+        guard source.mouthLocator != nil else { return nil }
+        let state = AlternateSearch()
+        return { frame in
+            state.next { source.mouthLocator?(frame) }
+        }
+    }
+
+    /// Counts calls; even calls answer from the last result, odd ones run `search` (thread-safe).
+    final class AlternateSearch: @unchecked Sendable {
+        private var calls = 0
+        private var last: MouthSpot??
+        private let lock = NSLock()
+
+        func next(_ search: () -> MouthSpot?) -> MouthSpot? {
+            lock.lock()
+            calls += 1
+            let fresh = calls % 2 == 0 || last == nil
+            let remembered = last
+            lock.unlock()
+            guard fresh else { return remembered ?? nil }
+            let found = search()
+            lock.lock()
+            last = .some(found)
+            lock.unlock()
+            return found
+        }
     }
 }
