@@ -120,6 +120,23 @@ struct PhoneRecognizerTests {
         }
     }
 
+    @Test("Decoder settings out of range are a typed error, and the settings tag tells settings apart",
+          .enabled(if: installed, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
+    func settings() {
+        for bad in [PhoneRecognizer(downsampling: 0), PhoneRecognizer(downsampling: 5), PhoneRecognizer(topN: 0)] {
+            #expect {
+                _ = try bad.decode(samples: [Float](repeating: 0, count: 16_000))
+            } throws: { error in
+                guard case PhoneticsError.invalidSetting = error else { return false }
+                return true
+            }
+        }
+        let tags = Set([PhoneRecognizer(), PhoneRecognizer(downsampling: 1), PhoneRecognizer(topN: 4),
+                        PhoneRecognizer(chunkSeconds: 12)].map(\.settingsTag))
+        #expect(tags.count == 4)
+        #expect(PhoneRecognizer().settingsTag == PhoneRecognizer().settingsTag)
+    }
+
     @Test("Audio at another rate is refused")
     func wrongRate() {
         #expect(throws: PhoneticsError.self) { try PhoneRecognizer().decode(samples: [0, 0], sampleRate: 44_100) }

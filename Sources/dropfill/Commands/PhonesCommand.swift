@@ -34,6 +34,8 @@ struct PhonesCommand: ParsableCommand {
         var file: String
         var seconds: Double
         var decodeSeconds: Double
+        /// The decoder's settings (`PhoneRecognizer.settingsTag`), as the lip model records them.
+        var decoder: String
         var speechShare: Double
         var visemeShare: [String: Double]
         var phones: [PhoneSegment]
@@ -42,7 +44,8 @@ struct PhonesCommand: ParsableCommand {
     func run() throws {
         let audio = try AudioDecoder.decode(path: file)
         let began = Date()
-        let phones = try PhoneRecognizer().decode(samples: audio.samples, sampleRate: audio.sampleRate)
+        let recognizer = PhoneRecognizer()
+        let phones = try recognizer.decode(samples: audio.samples, sampleRate: audio.sampleRate)
         let elapsed = Date().timeIntervalSince(began)
         let n = Int((audio.duration * fps).rounded())
         let cues = try SlotAudio(track: audio, fps: fps, slotCount: n).cues(phones: phones)
@@ -51,7 +54,7 @@ struct PhonesCommand: ParsableCommand {
         for c in Viseme.allCases {
             share[c.description] = n > 0 ? (0..<n).reduce(0.0) { $0 + Double(cues.visemes[$1 * v + c.rawValue]) } / Double(n) : 0
         }
-        let report = Report(file: file, seconds: audio.duration, decodeSeconds: elapsed, speechShare: cues.speechShare,
+        let report = Report(file: file, seconds: audio.duration, decodeSeconds: elapsed, decoder: recognizer.settingsTag, speechShare: cues.speechShare,
                             visemeShare: share, phones: phones)
         if json {
             try printJSON(report)
@@ -60,6 +63,7 @@ struct PhonesCommand: ParsableCommand {
         print("file        \(file)")
         print(String(format: "audio       %.2f s, decoded in %.2f s (%.3f× real time), %d phones", audio.duration, elapsed,
                      elapsed / max(audio.duration, 1e-9), phones.count))
+        print("decoder     pocketsphinx en-us allphone, \(recognizer.settingsTag)")
         print(String(format: "speech      %.0f%% of %d slots at %g fps", 100 * cues.speechShare, n, fps))
         print("classes     " + Viseme.allCases.map { String(format: "%@ %.0f%%", $0.description, 100 * (share[$0.description] ?? 0)) }
             .joined(separator: ", "))
