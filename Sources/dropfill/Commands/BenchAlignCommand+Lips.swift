@@ -82,7 +82,7 @@ extension BenchAlignCommand {
         guard FileManager.default.fileExists(atPath: path) else { return skip("\(path) not found (run from the checkout or give --faces)") }
         guard let speech = Self.speech(seconds: seconds) else { return skip("pocketsphinx-testdata is not installed") }
         guard let made = try LipsCatalog.make("posterior-lips", locator: ModelLocator.forProcess(alignerModel: model)) as? LipsClipAligner,
-              made.lips != nil, made.geometry != nil, PhoneRecognizer().isAvailable else {
+              made.lips != nil, made.geometry != nil, made.recognizer.isAvailable else {
             return skip("the lip model, dlib's shape predictor or pocketsphinx-en-us is missing")
         }
         let clip = try PreparedClip.load(Clip(path: path, relativePath: (path as NSString).lastPathComponent, person: "bench"),

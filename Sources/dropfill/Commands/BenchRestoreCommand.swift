@@ -120,11 +120,12 @@ extension BenchRestoreCommand {
         guard source.mouthLocator != nil else { return nil }
         let state = AlternateSearch()
         return { frame in
-            state.next { source.mouthLocator?(frame) }
+            state.next { (try? frame.videoFrame()).flatMap(source.mouthSpot(in:)) }
         }
     }
 
-    /// Counts calls; even calls answer from the last result, odd ones run `search` (thread-safe).
+    /// Counts calls: the first and every second one (a gap's right neighbour) run `search`, the others (its left)
+    /// answer with the last result (thread-safe).
     final class AlternateSearch: @unchecked Sendable {
         private var calls = 0
         private var last: MouthSpot??
