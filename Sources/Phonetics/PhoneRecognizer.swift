@@ -20,8 +20,14 @@ public struct PhoneRecognizer: Sendable {
     public var modelDirectory: String
     /// Context-independent phones: about 100× faster than triphones here and as good for mouth-shape classes.
     public var contextIndependent: Bool
-    /// Search beam (and phone beam), as pocketsphinx's relative beam width.
+    /// Search beam (pocketsphinx's `-beam`): HMM states scoring below `beam` × the frame's best are pruned.
     public var beam: Double
+    /// Phone-exit beam (`-pbeam`): phones ending below `phoneBeam` × the frame's best exit do not start successors.
+    ///
+    /// Each exit scores every successor phone under the phonetic trigram model, and those look-ups were half of the
+    /// decoding time; 1e-10 (with `beam` 1e-16) decodes in two thirds of the time of 1e-20 for both and gave the same
+    /// phone on 99.2% of the 10 ms frames of 60 s of LibriVox speech (DECISIONS.md, "Phone beams").
+    public var phoneBeam: Double
     /// Language weight of the phonetic language model.
     public var languageWeight: Double
     /// Audio is decoded in pieces of about this many seconds, in parallel.
@@ -29,18 +35,20 @@ public struct PhoneRecognizer: Sendable {
     /// pocketsphinx's `-ds`: the acoustic (GMM) scores are computed on every `downsampling`-th frame and reused in
     /// between; the search and the phone times keep the 10 ms frame.
     ///
-    /// The defaults (ds 2, top-N 2, 10 s pieces) decode 60 s of speech in about two thirds of the time of pocketsphinx's
+    /// The defaults (ds 2, top-N 2, 10 s pieces; before the beams were narrowed) decode 60 s of speech in about two thirds of the time of pocketsphinx's
     /// own (ds 1, top-N 4) with 12 s pieces, and aligned the validation persons as well (DECISIONS.md, "Phone decoding
     /// at two thirds of the cost"); the shipped lip model was trained on phones decoded with them.
     public var downsampling: Int
     /// pocketsphinx's `-topn`: Gaussians scored per codebook of the en-us PTM model (the model's own default is 4).
     public var topN: Int
 
-    public init(modelDirectory: String = debianModelDirectory, contextIndependent: Bool = true, beam: Double = 1e-20,
-                languageWeight: Double = 2, chunkSeconds: Double = 10, downsampling: Int = 2, topN: Int = 2) {
+    public init(modelDirectory: String = debianModelDirectory, contextIndependent: Bool = true, beam: Double = 1e-16,
+                phoneBeam: Double = 1e-10, languageWeight: Double = 2, chunkSeconds: Double = 10, downsampling: Int = 2,
+                topN: Int = 2) {
         self.modelDirectory = modelDirectory
         self.contextIndependent = contextIndependent
         self.beam = beam
+        self.phoneBeam = phoneBeam
         self.languageWeight = languageWeight
         self.chunkSeconds = chunkSeconds
         self.downsampling = downsampling
@@ -48,10 +56,10 @@ public struct PhoneRecognizer: Sendable {
     }
 
     /// The decoding settings in one word (what phones cached on disk were decoded with), e.g.
-    /// "ci-beam1e-20-lw2-chunk10-ds2-top2".
+    /// "ci-beam1e-16-pbeam1e-10-lw2-chunk10-ds2-top2".
     public var settingsTag: String {
         let g = { (x: Double) in String(format: "%g", x) }
-        return "\(contextIndependent ? "ci" : "cd")-beam\(g(beam))-lw\(g(languageWeight))-chunk\(g(chunkSeconds))-ds\(downsampling)-top\(topN)"
+        return "\(contextIndependent ? "ci" : "cd")-beam\(g(beam))-pbeam\(g(phoneBeam))-lw\(g(languageWeight))-chunk\(g(chunkSeconds))-ds\(downsampling)-top\(topN)"
     }
 
     /// The acoustic model folder.
@@ -84,9 +92,9 @@ public struct PhoneRecognizer: Sendable {
     /// Checks the settings and the model before anything is decoded.
     func validate(sampleRate: Int) throws(PhoneticsError) {
         guard sampleRate == 16_000 else { throw .invalidAudio("\(sampleRate) Hz; the en-us model wants 16000 Hz") }
-        guard beam.isFinite, beam > 0, beam < 1, languageWeight.isFinite, languageWeight > 0,
+        guard beam.isFinite, beam > 0, beam < 1, phoneBeam.isFinite, phoneBeam > 0, phoneBeam < 1, languageWeight.isFinite, languageWeight > 0,
               chunkSeconds.isFinite, chunkSeconds >= 1, (1...4).contains(downsampling), (1...16).contains(topN) else {
-            throw .invalidSetting("beam \(beam), language weight \(languageWeight), chunk \(chunkSeconds) s, "
+            throw .invalidSetting("beam \(beam), phone beam \(phoneBeam), language weight \(languageWeight), chunk \(chunkSeconds) s, "
                                   + "GMM downsampling \(downsampling) (1–4), top-N \(topN) (1–16)")
         }
         try checkModel()
@@ -108,7 +116,7 @@ public struct PhoneRecognizer: Sendable {
         Self.setUpLock.lock()
         dropfill_ps_quiet()
         let madeConfig = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
-                                                     format(beam), format(beam), format(languageWeight),
+                                                     format(beam), format(phoneBeam), format(languageWeight),
                                                      "\(downsampling)", "\(topN)")
         let madeDecoder = madeConfig.flatMap { ps_init($0) }
         Self.setUpLock.unlock()

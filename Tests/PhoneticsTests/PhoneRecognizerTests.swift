@@ -123,7 +123,8 @@ struct PhoneRecognizerTests {
     @Test("Decoder settings out of range are a typed error, and the settings tag tells settings apart",
           .enabled(if: installed, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
     func settings() {
-        for bad in [PhoneRecognizer(downsampling: 0), PhoneRecognizer(downsampling: 5), PhoneRecognizer(topN: 0)] {
+        for bad in [PhoneRecognizer(downsampling: 0), PhoneRecognizer(downsampling: 5), PhoneRecognizer(topN: 0),
+                    PhoneRecognizer(phoneBeam: 0), PhoneRecognizer(phoneBeam: 1)] {
             #expect {
                 _ = try bad.decode(samples: [Float](repeating: 0, count: 16_000))
             } throws: { error in
@@ -132,8 +133,8 @@ struct PhoneRecognizerTests {
             }
         }
         let tags = Set([PhoneRecognizer(), PhoneRecognizer(downsampling: 1), PhoneRecognizer(topN: 4),
-                        PhoneRecognizer(chunkSeconds: 12)].map(\.settingsTag))
-        #expect(tags.count == 4)
+                        PhoneRecognizer(chunkSeconds: 12), PhoneRecognizer(phoneBeam: 1e-20)].map(\.settingsTag))
+        #expect(tags.count == 5)
         #expect(PhoneRecognizer().settingsTag == PhoneRecognizer().settingsTag)
     }
 
