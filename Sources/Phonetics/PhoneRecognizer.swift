@@ -35,9 +35,10 @@ public struct PhoneRecognizer: Sendable {
     /// pocketsphinx's `-ds`: the acoustic (GMM) scores are computed on every `downsampling`-th frame and reused in
     /// between; the search and the phone times keep the 10 ms frame.
     ///
-    /// The defaults (ds 2, top-N 2, 10 s pieces; before the beams were narrowed) decode 60 s of speech in about two thirds of the time of pocketsphinx's
-    /// own (ds 1, top-N 4) with 12 s pieces, and aligned the validation persons as well (DECISIONS.md, "Phone decoding
-    /// at two thirds of the cost"); the shipped lip model was trained on phones decoded with them.
+    /// The defaults (ds 2, top-N 2, 10 s pieces) decoded 60 s of speech in about two thirds of the time of
+    /// pocketsphinx's own (ds 1, top-N 4) with 12 s pieces, before the beams were narrowed, and aligned the validation
+    /// persons as well (DECISIONS.md, "Phone decoding at two thirds of the cost"); the shipped lip model was trained on
+    /// phones decoded with every default here.
     public var downsampling: Int
     /// pocketsphinx's `-topn`: Gaussians scored per codebook of the en-us PTM model (the model's own default is 4).
     public var topN: Int
@@ -92,7 +93,8 @@ public struct PhoneRecognizer: Sendable {
     /// Checks the settings and the model before anything is decoded.
     func validate(sampleRate: Int) throws(PhoneticsError) {
         guard sampleRate == 16_000 else { throw .invalidAudio("\(sampleRate) Hz; the en-us model wants 16000 Hz") }
-        guard beam.isFinite, beam > 0, beam < 1, phoneBeam.isFinite, phoneBeam > 0, phoneBeam < 1, languageWeight.isFinite, languageWeight > 0,
+        guard beam.isFinite, beam > 0, beam < 1, phoneBeam.isFinite, phoneBeam > 0, phoneBeam < 1,
+              languageWeight.isFinite, languageWeight > 0,
               chunkSeconds.isFinite, chunkSeconds >= 1, (1...4).contains(downsampling), (1...16).contains(topN) else {
             throw .invalidSetting("beam \(beam), phone beam \(phoneBeam), language weight \(languageWeight), chunk \(chunkSeconds) s, "
                                   + "GMM downsampling \(downsampling) (1–4), top-N \(topN) (1–16)")
