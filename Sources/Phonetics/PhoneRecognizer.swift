@@ -59,9 +59,12 @@ public struct PhoneRecognizer: Sendable {
     /// The decoding settings in one word (what phones cached on disk were decoded with), e.g.
     /// "ci-beam1e-16-pbeam1e-10-lw2-chunk10-ds2-top2".
     public var settingsTag: String {
-        let g = { (x: Double) in String(format: "%g", x) }
+        let g = Self.decimal
         return "\(contextIndependent ? "ci" : "cd")-beam\(g(beam))-pbeam\(g(phoneBeam))-lw\(g(languageWeight))-chunk\(g(chunkSeconds))-ds\(downsampling)-top\(topN)"
     }
+
+    /// A setting as pocketsphinx reads it and as the settings tag spells it ("1e-16", "2").
+    private static func decimal(_ x: Double) -> String { String(format: "%g", x) }
 
     /// The acoustic model folder.
     public var acousticModel: String { (modelDirectory as NSString).appendingPathComponent("en-us") }
@@ -114,7 +117,7 @@ public struct PhoneRecognizer: Sendable {
     /// `fclose`, the other in `fopen` of the model's mdef). Set-up and tear-down hold one process-wide lock; the
     /// decoding itself (`ps_process_raw`) runs unlocked.
     func decodePiece(_ pcm: [Int16], offset start: Int, sampleRate: Int) throws(PhoneticsError) -> [PhoneSegment] {
-        let format = { (x: Double) in String(format: "%g", x) }
+        let format = Self.decimal
         Self.setUpLock.lock()
         dropfill_ps_quiet()
         let madeConfig = dropfill_ps_allphone_config(acousticModel, phoneLanguageModel, contextIndependent ? 1 : 0,
