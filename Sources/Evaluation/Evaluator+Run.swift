@@ -11,10 +11,15 @@ extension Evaluator {
     }
 
     /// Scores every clip (of this shard) under every seed, skipping what `store` already holds, appending each new
-    /// result to `store` as soon as it is made. Returns every result of this shard, resumed and new.
+    /// result to `store` as soon as it is made. Returns every result of `clips` in this shard, resumed and new.
+    ///
+    /// A state folder is named by the settings, not by which clips were asked for, so it may also hold results of
+    /// clips outside `clips` (another part of the split, `evaluate --split validation` after `--split test` on the
+    /// same corpus): they stay in the folder and are not returned.
     public func run(clips: [Clip], store: EvaluationStore?, progress: ((Progress) -> Void)? = nil) throws -> [ClipResult] {
         let mine = clips.sorted { $0.path < $1.path }.enumerated().filter { store?.shard?.contains($0.offset) ?? true }.map(\.element)
-        var results = try store?.load() ?? []
+        let asked = Set(clips.map(\.relativePath))
+        var results = try (store?.load() ?? []).filter { asked.contains($0.clip) }
         var done = Set(results.map(\.key))
         let seeds = (0..<UInt64(max(1, settings.seeds))).map { settings.drop.seed &+ $0 }
         let total = mine.count * seeds.count

@@ -64,6 +64,10 @@ import Restoration
         var reported: [Evaluator.Progress] = []
         let again = try evaluator.run(clips: clips, store: whole) { reported.append($0) }
         #expect(again.count == 6 && reported.count == 1 && reported[0].done == 6)
+        // A run over part of the clips in the same folder returns only theirs (the others stay in the folder).
+        let part = try evaluator.run(clips: [clips[1]], store: whole)
+        #expect(part.count == 2 && part.allSatisfy { $0.clip == clips[1].relativePath })
+        #expect(try evaluator.run(clips: clips, store: whole).count == 6)
         // Other settings are refused for the same folder.
         var other = settings
         other.drop.rate = 0.5
