@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Tensor
 
@@ -12,7 +13,17 @@ public struct LipGeometryConfiguration: Codable, Sendable, Equatable {
         /// The clip-standardised log energy (MFCC c0, averaged over the slot's 5 feature frames) of every context
         /// slot: loudness over time, which depends little on who speaks.
         case visemesAndEnergy = "visemes+energy"
+        /// `visemesAndEnergy` plus the spectral envelope of the slot and its neighbours: MFCC-13 averaged over each
+        /// slot's 5 feature frames (clip-standardised columns) for the `mfccContext` slots on each side
+        /// (`train-lips --inputs mfcc`). It predicts the geometry of new persons better (validation MSE 0.847
+        /// against 0.890) but does not place frames better: its gain is in slow components, speech against pause,
+        /// that do not tell neighbouring slots apart (DECISIONS.md, "Where the alignment's remaining error comes
+        /// from"). Not the shipped layout.
+        case visemesEnergyAndMFCC = "visemes+energy+mfcc"
     }
+
+    /// Slots on each side whose slot-averaged MFCC enter the `visemesEnergyAndMFCC` layout (2: five slots).
+    public static let mfccContext = 2
 
     /// Slots of context on each side of the slot (4: nine slots, 300 ms at 30 fps — coarticulation, and the lips
     /// moving before the sound).
@@ -52,13 +63,22 @@ public struct LipGeometryConfiguration: Codable, Sendable, Equatable {
     public var isLinear: Bool { hidden == 0 }
 
     /// Values per context slot besides the visemes (energy: 1; spectral: none, the MFCC block is the slot's own).
-    var perSlotExtra: Int { inputs == .visemesAndEnergy ? 1 : 0 }
+    var perSlotExtra: Int { inputs == .visemesAndSpectral ? 0 : 1 }
 
     /// Inputs per slot: for each of the 2·context + 1 slots its viseme probabilities (and its energy), then for the
-    /// spectral layout the slot's MFCC context.
+    /// spectral layout the slot's MFCC context, for the MFCC layout the slot-averaged MFCC of 2·`mfccContext` + 1 slots.
     public var inputWidth: Int {
         let slots = 2 * visemeContext + 1
-        return slots * (Viseme.allCases.count + perSlotExtra) + (inputs == .visemesAndSpectral ? SlotAudioCues.spectralWidth : 0)
+        return slots * (Viseme.allCases.count + perSlotExtra) + spectralInputs
+    }
+
+    /// Inputs after the context slots' visemes (and energy).
+    var spectralInputs: Int {
+        switch inputs {
+        case .visemesAndSpectral: SlotAudioCues.spectralWidth
+        case .visemesAndEnergy: 0
+        case .visemesEnergyAndMFCC: (2 * Self.mfccContext + 1) * AudioFeatureSettings.mfcc.dimension
+        }
     }
 
     /// Throws when a setting cannot make a model.
@@ -125,7 +145,9 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
         let n = cues.slotCount, v = Viseme.allCases.count, c = configuration.visemeContext
         let width = configuration.inputWidth, s = SlotAudioCues.spectralWidth
         let extra = configuration.perSlotExtra, stride = v + extra
-        let energy = configuration.inputs == .visemesAndEnergy ? cues.energy : []
+        let energy = extra > 0 ? cues.energy : []
+        let mfcc = configuration.inputs == .visemesEnergyAndMFCC ? cues.slotMFCC : []
+        let d = AudioFeatureSettings.mfcc.dimension, mc = LipGeometryConfiguration.mfccContext
         var out = [Float](repeating: 0, count: n * width)
         for j in 0..<n {
             let row = j * width
@@ -138,9 +160,18 @@ public final class LipGeometryModel: Module, @unchecked Sendable {
                     out[dst + Viseme.silence.rawValue] = 1
                 }
             }
-            if configuration.inputs == .visemesAndSpectral {
-                let spectralStart = row + (2 * c + 1) * v
+            let spectralStart = row + (2 * c + 1) * stride
+            switch configuration.inputs {
+            case .visemesAndSpectral:
                 for k in 0..<s { out[spectralStart + k] = cues.spectral[j * s + k] }
+            case .visemesEnergyAndMFCC:
+                // Past the clip's ends the clip's mean, 0.
+                for o in -mc...mc where j + o >= 0 && j + o < n {
+                    let dst = spectralStart + (o + mc) * d
+                    for k in 0..<d { out[dst + k] = mfcc[(j + o) * d + k] }
+                }
+            case .visemesAndEnergy:
+                break
             }
         }
         return out

@@ -2,8 +2,9 @@ import CPocketSphinx
 import Foundation
 import Tensor
 
-/// Phone decoding with timings: pocketsphinx's allphone search (a phone loop weighted by the en-us phonetic
-/// trigram model `en-us-phone.lm.bin`) with Debian's en-us acoustic model, on 16 kHz mono audio.
+/// Phone decoding with timings: pocketsphinx's allphone search (a phone loop weighted by a phonetic language model:
+/// Debian's en-us trigram `en-us-phone.lm.bin`, or the bigram made from it that the engine ships,
+/// `SampleData/models/en-us-phone-bigram.arpa`) with Debian's en-us acoustic model, on 16 kHz mono audio.
 ///
 /// The model was trained on hundreds of hours of English speech by many speakers, so the phones it reports do
 /// not depend on who speaks — the speaker-independent audio cue the lip-geometry model maps to mouth shapes. Long
@@ -18,6 +19,15 @@ public struct PhoneRecognizer: Sendable {
 
     /// The folder holding the acoustic model `en-us/` and the phonetic language model `en-us-phone.lm.bin`.
     public var modelDirectory: String
+    /// Another phonetic language model (an ARPA or pocketsphinx binary file) instead of the folder's trigram; nil: the
+    /// trigram.
+    ///
+    /// The engine passes the shipped bigram (`ModelLocator.phoneRecognizer()`): the allphone search scores every
+    /// successor of every phone that exits within `phoneBeam`, and with the trigram those look-ups were about half of
+    /// the decoding time. The bigram is the trigram's own unigrams and bigrams (scripts/make-phone-bigram.py) and
+    /// decodes 60 s of speech in about 0.78× the time, the same mouth-shape class on 91% of the 10 ms frames
+    /// (DECISIONS.md, "A phonetic bigram").
+    public var languageModel: String?
     /// Context-independent phones: about 100× faster than triphones here and as good for mouth-shape classes.
     public var contextIndependent: Bool
     /// Search beam (pocketsphinx's `-beam`): HMM states scoring below `beam` × the frame's best are pruned.
@@ -43,10 +53,11 @@ public struct PhoneRecognizer: Sendable {
     /// pocketsphinx's `-topn`: Gaussians scored per codebook of the en-us PTM model (the model's own default is 4).
     public var topN: Int
 
-    public init(modelDirectory: String = debianModelDirectory, contextIndependent: Bool = true, beam: Double = 1e-16,
-                phoneBeam: Double = 1e-10, languageWeight: Double = 2, chunkSeconds: Double = 10, downsampling: Int = 2,
-                topN: Int = 2) {
+    public init(modelDirectory: String = debianModelDirectory, languageModel: String? = nil, contextIndependent: Bool = true,
+                beam: Double = 1e-16, phoneBeam: Double = 1e-10, languageWeight: Double = 2, chunkSeconds: Double = 10,
+                downsampling: Int = 2, topN: Int = 2) {
         self.modelDirectory = modelDirectory
+        self.languageModel = languageModel
         self.contextIndependent = contextIndependent
         self.beam = beam
         self.phoneBeam = phoneBeam
@@ -57,10 +68,12 @@ public struct PhoneRecognizer: Sendable {
     }
 
     /// The decoding settings in one word (what phones cached on disk were decoded with), e.g.
-    /// "ci-beam1e-16-pbeam1e-10-lw2-chunk10-ds2-top2".
+    /// "ci-beam1e-16-pbeam1e-10-lw2-chunk10-ds2-top2", with "-lm" and the language model's file name (without its
+    /// extension) at the end when it is not the trigram: "…-top2-lmen-us-phone-bigram".
     public var settingsTag: String {
         let g = Self.decimal
-        return "\(contextIndependent ? "ci" : "cd")-beam\(g(beam))-pbeam\(g(phoneBeam))-lw\(g(languageWeight))-chunk\(g(chunkSeconds))-ds\(downsampling)-top\(topN)"
+        let lm = languageModel.map { "-lm" + ((($0 as NSString).lastPathComponent as NSString).deletingPathExtension) } ?? ""
+        return "\(contextIndependent ? "ci" : "cd")-beam\(g(beam))-pbeam\(g(phoneBeam))-lw\(g(languageWeight))-chunk\(g(chunkSeconds))-ds\(downsampling)-top\(topN)" + lm
     }
 
     /// A setting as pocketsphinx reads it and as the settings tag spells it ("1e-16", "2").
@@ -68,15 +81,20 @@ public struct PhoneRecognizer: Sendable {
 
     /// The acoustic model folder.
     public var acousticModel: String { (modelDirectory as NSString).appendingPathComponent("en-us") }
-    /// The phonetic language model.
-    public var phoneLanguageModel: String { (modelDirectory as NSString).appendingPathComponent("en-us-phone.lm.bin") }
+    /// The phonetic language model: `languageModel`, else the folder's trigram.
+    public var phoneLanguageModel: String {
+        languageModel ?? (modelDirectory as NSString).appendingPathComponent(Self.trigramName)
+    }
+
+    /// The file name of Debian's phonetic trigram.
+    public static let trigramName = "en-us-phone.lm.bin"
 
     /// Throws `modelMissing` (naming the set-up step) when a model file is not installed.
     public func checkModel() throws(PhoneticsError) {
         let fm = FileManager.default
         for path in [(acousticModel as NSString).appendingPathComponent("mdef"), phoneLanguageModel]
         where !fm.fileExists(atPath: path) {
-            throw .modelMissing(path: path, setup: Self.setupStep)
+            throw .modelMissing(path: path, setup: path == languageModel ? "a language model given by its path" : Self.setupStep)
         }
     }
 

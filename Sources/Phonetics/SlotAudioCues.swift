@@ -48,12 +48,22 @@ public struct SlotAudioCues: Sendable, Equatable {
     /// Per slot the clip-standardised log energy: the mean of MFCC c0 (the log of the frame's power) over the
     /// slot's `2·spectralContext + 1` feature frames, taken from `spectral` (whose columns are standardised).
     public var energy: [Float] {
+        let d = AudioFeatureSettings.mfcc.dimension, envelope = slotMFCC
+        return (0..<slotCount).map { envelope[$0 * d] }
+    }
+
+    /// Per slot the MFCC-13 averaged over its `2·spectralContext + 1` feature frames (n × 13, from the standardised
+    /// `spectral` columns): the slot's spectral envelope, without the 10 ms detail of the five frames.
+    public var slotMFCC: [Float] {
         let s = Self.spectralWidth, d = AudioFeatureSettings.mfcc.dimension, frames = 2 * Self.spectralContext + 1
-        return (0..<slotCount).map { j in
-            var sum: Float = 0
-            for f in 0..<frames { sum += spectral[j * s + f * d] }
-            return sum / Float(frames)
+        var out = [Float](repeating: 0, count: slotCount * d)
+        for j in 0..<slotCount {
+            for f in 0..<frames {
+                for c in 0..<d { out[j * d + c] += spectral[j * s + f * d + c] }
+            }
+            for c in 0..<d { out[j * d + c] /= Float(frames) }
         }
+        return out
     }
 
     /// Share of slots whose most likely class is not silence: 0 means no speech was found.

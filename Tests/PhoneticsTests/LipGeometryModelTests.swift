@@ -161,6 +161,38 @@ struct LipGeometryModelTests {
         #expect(try model.predict(cues).count == n * 4)
     }
 
+    @Test("MFCC layout: the energy layout's context slots, then the slot-averaged MFCC of five slots (0 past the ends)")
+    func mfccInputLayout() throws {
+        let n = 4, v = Viseme.allCases.count, s = SlotAudioCues.spectralWidth, d = AudioFeatureSettings.mfcc.dimension
+        let visemes = (0..<n).flatMap { _ in [Float](repeating: 1 / Float(v), count: v) }
+        // Coefficient c of frame f of slot j is 100·j + c + f (so its average over the five frames is 100·j + c + 2).
+        var spectral = [Float](repeating: 0, count: n * s)
+        for j in 0..<n { for f in 0..<5 { for c in 0..<d { spectral[j * s + f * d + c] = Float(100 * j + c + f) } } }
+        let cues = try SlotAudioCues(slotCount: n, visemes: visemes, spectral: spectral, phones: [])
+        #expect(cues.slotMFCC.count == n * d)
+        #expect(cues.slotMFCC[1 * d + 3] == 105)
+        #expect(cues.energy == (0..<n).map { Float(100 * $0 + 2) })
+        let config = LipGeometryConfiguration(visemeContext: 1, inputs: .visemesEnergyAndMFCC)
+        let model = LipGeometryModel(configuration: config)
+        let w = config.inputWidth, head = 3 * (v + 1)
+        #expect(w == head + 5 * d)
+        let x = model.inputs(cues)
+        #expect(x.count == n * w)
+        // Slot 1: its MFCC block holds slots −1 (past the start: 0), 0, 1, 2, 3.
+        let row = 1 * w + head
+        #expect(x[row..<(row + d)].allSatisfy { $0 == 0 })
+        for (o, slot) in [(1, 0), (2, 1), (3, 2), (4, 3)] {
+            #expect(x[row + o * d + 7] == Float(100 * slot + 7 + 2))
+        }
+        // The energy layout's part is the same as the energy layout's own row.
+        let energy = LipGeometryModel(configuration: LipGeometryConfiguration(visemeContext: 1)).inputs(cues)
+        #expect(Array(x[(1 * w)..<(1 * w + head)]) == Array(energy[(1 * head)..<(2 * head)]))
+        // The layout survives a file's configuration.
+        let json = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(LipGeometryConfiguration.self, from: json) == config)
+        #expect(try model.predict(cues).count == n * 4)
+    }
+
     @Test("A configuration stored before input layouts existed reads as the first model's layout")
     func firstModelConfigurationDecodes() throws {
         let old = #"{"hidden":32,"outputs":4,"visemeContext":2}"#

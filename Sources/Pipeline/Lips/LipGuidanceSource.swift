@@ -36,7 +36,7 @@ public final class LipGuidanceSource: @unchecked Sendable {
         } else {
             Notice.once("fenet-lips: no lip-geometry model (\(ModelLocator.lipsModelName)); restoring with the mouth's place only")
         }
-        return LipGuidanceSource(lips: lips)
+        return LipGuidanceSource(lips: lips, recognizer: locator.phoneRecognizer())
     }
 
     /// One source per lip-model file and process, so a clip's phones are decoded once for every seed and face.

@@ -28,6 +28,7 @@ public enum LipsCatalog {
         if name == "aligner" && calibration?.isDefault != true { return nil }
         let aliNetPath = locator.alignerModelPath()
         let aliNet = try aliNetPath.map { try AliNetModel.load(path: $0) }
-        return LipsClipAligner(name: name, lips: lips, aliNet: aliNet, geometry: .dlib(), calibration: calibration)
+        return LipsClipAligner(name: name, lips: lips, aliNet: aliNet, geometry: .dlib(), calibration: calibration,
+                               recognizer: locator.phoneRecognizer())
     }
 }

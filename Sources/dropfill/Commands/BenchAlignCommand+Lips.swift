@@ -31,7 +31,7 @@ extension BenchAlignCommand {
             FileHandle.standardError.write(Data(("bench align: pocketsphinx-testdata is not installed; the phone stages are skipped" + "\n").utf8))
             return rows
         }
-        let recognizer = PhoneRecognizer()
+        let recognizer = ModelLocator.forProcess(alignerModel: model).phoneRecognizer()
         guard recognizer.isAvailable else {
             FileHandle.standardError.write(Data(("bench align: pocketsphinx-en-us is not installed; the phone stages are skipped" + "\n").utf8))
             return rows

@@ -10,7 +10,7 @@ struct PhonesCommand: ParsableCommand {
         commandName: "phones",
         abstract: "Decode the phones of a file's audio (pocketsphinx, en-us) and their mouth-shape classes.",
         discussion: """
-            Phone decoding with Debian's pocketsphinx-en-us (allphone search over the en-us phonetic language model, context-independent phones), the audio cue the lip-geometry aligner uses. Prints how long decoding took, the share of each mouth-shape class over the video's slots, and the phones with their times.
+            Phone decoding with Debian's pocketsphinx-en-us (allphone search over the phonetic bigram shipped in SampleData/models, made from Debian's en-us phonetic trigram, which is used when the bigram is not found; context-independent phones), the audio cue the lip-geometry aligner uses. Prints how long decoding took, the share of each mouth-shape class over the video's slots, and the phones with their times.
 
             Examples:
               dropfill phones SampleData/grid-bbaf2n.mp4
@@ -44,7 +44,7 @@ struct PhonesCommand: ParsableCommand {
     func run() throws {
         let audio = try AudioDecoder.decode(path: file)
         let began = Date()
-        let recognizer = PhoneRecognizer()
+        let recognizer = ModelLocator.forProcess().phoneRecognizer()
         let phones = try recognizer.decode(samples: audio.samples, sampleRate: audio.sampleRate)
         let elapsed = Date().timeIntervalSince(began)
         let n = Int((audio.duration * fps).rounded())

@@ -42,6 +42,9 @@ struct TrainLipsCommand: ParsableCommand {
     @Option(help: "The map: linear (ridge regression on visemes and energy) or perceptron (the first model: visemes and MFCC, Adam).")
     var architecture: Architecture = .linear
 
+    @Option(help: "Inputs of the linear map besides the context slots' visemes and energy: none (energy), or mfcc (the slot-averaged MFCC-13 of the slot and two neighbours on each side: the spectral envelope).")
+    var inputs: Inputs = .energy
+
     @Option(help: "Slots of audio context on each side of a slot (default: 4 for linear, 2 for perceptron).")
     var context: Int?
 
@@ -64,17 +67,22 @@ struct TrainLipsCommand: ParsableCommand {
         case linear, perceptron
     }
 
+    enum Inputs: String, ExpressibleByArgument, CaseIterable {
+        case energy, mfcc
+    }
+
     func validate() throws {
         if let context, context < 0 || context > 15 { throw ValidationError("--context must be in 0…15, got \(context)") }
         guard ridge.isFinite, ridge > 0 else { throw ValidationError("--ridge must be positive, got \(ridge)") }
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        if architecture == .perceptron, inputs != .energy { throw ValidationError("--inputs is an option of the linear map; the perceptron reads its own MFCC context") }
     }
 
     /// The model configuration the options ask for.
     var configuration: LipGeometryConfiguration {
         switch architecture {
         case .linear:
-            LipGeometryConfiguration(visemeContext: context ?? 4)
+            LipGeometryConfiguration(visemeContext: context ?? 4, inputs: inputs == .mfcc ? .visemesEnergyAndMFCC : .visemesAndEnergy)
         case .perceptron:
             LipGeometryConfiguration(visemeContext: context ?? 2, hidden: 32, outputs: 4, inputs: .visemesAndSpectral)
         }
@@ -92,7 +100,7 @@ struct TrainLipsCommand: ParsableCommand {
         guard let geometry = LipGeometrySource.dlib() else {
             throw ValidationError("dlib's shape predictor is not installed (scripts/setup.sh installs libdlib-data)")
         }
-        let recognizer = PhoneRecognizer()
+        let recognizer = ModelLocator.forProcess(alignerModel: model).phoneRecognizer()
         try recognizer.checkModel()
         guard let aliNetPath = ModelLocator.forProcess(alignerModel: model).alignerModelPath() else {
             throw ValidationError("no Ali-Net model (give one with --model)")
@@ -134,9 +142,14 @@ struct TrainLipsCommand: ParsableCommand {
         lips.metadata["lips.train_frames"] = String(rows.count)
         lips.metadata["lips.mse"] = String(format: "train %.4f, validation %.4f", trainMSE, validationMSE)
         let slots = 2 * config.visemeContext + 1
-        lips.metadata["lips.inputs"] = config.inputs == .visemesAndEnergy
-            ? "viseme probabilities (pocketsphinx en-us allphone, CI phones) and clip-standardised log energy (MFCC c0) of \(slots) slots"
-            : "viseme probabilities of \(slots) slots (pocketsphinx en-us allphone, CI phones), MFCC-13 × 5 frames standardised per clip"
+        switch config.inputs {
+        case .visemesAndEnergy:
+            lips.metadata["lips.inputs"] = "viseme probabilities (pocketsphinx en-us allphone, CI phones) and clip-standardised log energy (MFCC c0) of \(slots) slots"
+        case .visemesEnergyAndMFCC:
+            lips.metadata["lips.inputs"] = "viseme probabilities (pocketsphinx en-us allphone, CI phones) and clip-standardised log energy (MFCC c0) of \(slots) slots, slot-averaged clip-standardised MFCC-13 of \(2 * LipGeometryConfiguration.mfccContext + 1) slots"
+        case .visemesAndSpectral:
+            lips.metadata["lips.inputs"] = "viseme probabilities of \(slots) slots (pocketsphinx en-us allphone, CI phones), MFCC-13 × 5 frames standardised per clip"
+        }
         lips.metadata["lips.fit"] = config.isLinear ? "ridge regression, λ \(ridge)" : "Adam, \(steps) steps, seed \(seed)"
         lips.metadata["lips.targets"] = "dlib 68-point lip geometry (inner/outer aperture, mouth width, jaw opening in eye distances), standardised per clip"
         lips.metadata["lips.alinet"] = aliNetPath
