@@ -8,6 +8,8 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 #include <sphinxbase/cmd_ln.h>
+#include <sphinxbase/logmath.h>
+#include <sphinxbase/ngram_model.h>
 
 /// Silences pocketsphinx's and sphinxbase's log (it writes its whole configuration to stderr otherwise).
 static inline void dropfill_ps_quiet(void) { err_set_logfp(NULL); }
@@ -35,6 +37,19 @@ static inline cmd_ln_t *dropfill_ps_allphone_config(const char *hmm, const char 
                        "-samprate", "16000",
                        "-logfn", "/dev/null",
                        NULL);
+}
+
+/// Whether sphinxbase reads `path` as an n-gram model (ARPA or binary): 1 when it loads, 0 when it does not. The
+/// allphone search does not fail on a language model it cannot read; it decodes with a plain phone loop instead, so
+/// a bad file would change the phones without a word.
+static inline int dropfill_ps_lm_loads(const char *path) {
+    logmath_t *lmath = logmath_init(1.0001, 0, 0);
+    if (lmath == NULL) return 0;
+    ngram_model_t *model = ngram_model_read(NULL, path, NGRAM_AUTO, lmath);
+    int ok = model != NULL;
+    if (model) ngram_model_free(model);
+    logmath_free(lmath);
+    return ok;
 }
 
 #endif

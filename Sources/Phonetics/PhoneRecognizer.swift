@@ -121,6 +121,26 @@ public struct PhoneRecognizer: Sendable {
                                   + "GMM downsampling \(downsampling) (1–4), top-N \(topN) (1–16)")
         }
         try checkModel()
+        try checkLanguageModelReads()
+    }
+
+    /// Language models already read once by this process (`checkLanguageModelReads`).
+    nonisolated(unsafe) private static var readableLanguageModels: Set<String> = []
+
+    /// Throws `decoderFailed` when sphinxbase cannot read `phoneLanguageModel` as an n-gram model (checked once per
+    /// file and process, under `setUpLock`): pocketsphinx's allphone search would decode such a file as a plain phone
+    /// loop, without a word, and the phones would not be the ones the lip model was trained on.
+    func checkLanguageModelReads() throws(PhoneticsError) {
+        let path = phoneLanguageModel
+        Self.setUpLock.lock()
+        defer { Self.setUpLock.unlock() }
+        if Self.readableLanguageModels.contains(path) { return }
+        dropfill_ps_quiet()
+        guard dropfill_ps_lm_loads(path) != 0 else {
+            throw .decoderFailed("\(path) is not a phonetic language model pocketsphinx can read (an ARPA or binary n-gram file"
+                                 + (path == languageModel ? "; SampleData/models/README-phones.md says how the shipped one is made)" : ")"))
+        }
+        Self.readableLanguageModels.insert(path)
     }
 
     /// Serialises pocketsphinx's set-up and tear-down (`setUpLock`).

@@ -69,4 +69,18 @@ struct ModelLocatorPhoneBigramTests {
             return path == "/nonexistent/phone.arpa"
         }
     }
+
+    @Test("A file that is not a language model is a typed error naming it, not a silent phone loop",
+          .enabled(if: installed, "pocketsphinx-en-us is not installed (scripts/setup.sh)"))
+    func unreadableFile() throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("dropfill-bad-\(UUID().uuidString).arpa")
+        try Data("garbage\n\\data\\\nngram 1=2\n".utf8).write(to: bad)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        #expect {
+            _ = try PhoneRecognizer(languageModel: bad.path).decode(samples: [Float](repeating: 0, count: 16_000))
+        } throws: { error in
+            guard case let PhoneticsError.decoderFailed(message) = error else { return false }
+            return message.contains(bad.path)
+        }
+    }
 }
