@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["SafeOutput", "Pipeline", "Corpus", "Media", "Tensor", "Features", "Metrics", "Restoration",
                                                    "Landmarks"],
                 exclude: ["README.md"], swiftSettings: hotLoops),
-        .target(name: "Training", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Phonetics", "Restoration"],
+        .target(name: "Training", dependencies: ["Pipeline", "Corpus", "Media", "Tensor", "Features", "Alignment", "Phonetics", "Restoration",
+                                                 "Metrics"],
                 exclude: ["README.md"], swiftSettings: hotLoops),
 
         // MARK: - Faces

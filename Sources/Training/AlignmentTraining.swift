@@ -52,6 +52,11 @@ public enum AlignmentTraining {
         public var median: Double
         public var exactShare: Double
         public var runs: Int
+        /// Each run's Ali_b, clips in the given order and seeds within a clip (so two summaries of the same clips and
+        /// seeds pair run by run); not stored.
+        public var totals: [Double] = []
+
+        enum CodingKeys: String, CodingKey { case mean, median, exactShare, runs }
     }
 
     /// Drops frames from each prepared clip (Bernoulli at `rate`, seeds 0 ..< `seeds`) and scores the positions
@@ -76,7 +81,7 @@ public enum AlignmentTraining {
         let mid = sorted.count / 2
         let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
         return BiasSummary(mean: totals.reduce(0, +) / Double(totals.count), median: median,
-                           exactShare: Double(exact) / Double(max(frames, 1)), runs: totals.count)
+                           exactShare: Double(exact) / Double(max(frames, 1)), runs: totals.count, totals: totals)
     }
 
     /// The survivors' mouth crops of a prepared clip.

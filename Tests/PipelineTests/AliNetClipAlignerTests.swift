@@ -77,6 +77,11 @@ import Corpus
         model.calibration.temperature = 0.1 * Double(d[d.count * 9 / 10] - d[d.count / 10])
         let posterior = try AlignmentTraining.bias(model: model, retrieval: .posterior, clips: [prepared], rate: 0.8, seeds: seeds)
         #expect(dp.mean < uniform.mean, "dp \(dp.mean) vs uniform \(uniform.mean)")
+        // Every run's Ali_b is kept in clip-and-seed order, so two summaries pair run by run; only the means are stored.
+        #expect(dp.totals.count == seeds && uniform.totals.count == seeds)
+        #expect(abs(dp.totals.reduce(0, +) / Double(seeds) - dp.mean) < 1e-9)
+        let stored = try JSONDecoder().decode(AlignmentTraining.BiasSummary.self, from: try JSONEncoder().encode(dp))
+        #expect(stored.mean == dp.mean && stored.runs == dp.runs && stored.totals.isEmpty)
         #expect(2 * posterior.mean < uniform.mean, "posterior \(posterior.mean) vs uniform \(uniform.mean)")
 
         // The clip aligner gives the same answer as the prepared-clip path for one drop pattern.
