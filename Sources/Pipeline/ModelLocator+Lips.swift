@@ -8,10 +8,7 @@ extension ModelLocator {
     /// The lip-geometry model: `lips.safetensors` beside an explicit Ali-Net model, else the first in the search
     /// folders; nil when none.
     public func lipsModelPath() -> String? {
-        var folders = searchFolders
-        if let alignerModel { folders.insert((alignerModel as NSString).deletingLastPathComponent, at: 0) }
-        return folders.map { ($0 as NSString).appendingPathComponent(Self.lipsModelName) }
-            .first { FileManager.default.fileExists(atPath: $0) }
+        firstExisting(Self.lipsModelName, first: alignerModel.map { [($0 as NSString).deletingLastPathComponent] } ?? [])
     }
 
     /// The file name of the shipped phonetic bigram (`PhoneRecognizer.languageModel`).
@@ -20,10 +17,7 @@ extension ModelLocator {
     /// The phonetic bigram: beside the lip-geometry model first (the phones a lip model was trained on), else the first
     /// in the search folders; nil when none.
     public func phoneBigramPath() -> String? {
-        var folders = searchFolders
-        if let lips = lipsModelPath() { folders.insert((lips as NSString).deletingLastPathComponent, at: 0) }
-        return folders.map { ($0 as NSString).appendingPathComponent(Self.phoneBigramName) }
-            .first { FileManager.default.fileExists(atPath: $0) }
+        firstExisting(Self.phoneBigramName, first: lipsModelPath().map { [($0 as NSString).deletingLastPathComponent] } ?? [])
     }
 
     /// The phone recognizer the engine decodes with: the shipped bigram when it is found (the shipped lip model was

@@ -77,7 +77,8 @@ public struct ModelLocator: Sendable, Equatable {
                                 + (name == "rife" ? IFNet.setupHint : "pass --models DIR or set DROPFILL_MODELS") + ")")
     }
 
-    private func firstExisting(_ file: String) -> String? {
-        searchFolders.map { ($0 as NSString).appendingPathComponent(file) }.first { FileManager.default.fileExists(atPath: $0) }
+    /// The first `<folder>/<file>` that exists, over `first` (folders searched before the others) then the search folders.
+    func firstExisting(_ file: String, first: [String] = []) -> String? {
+        (first + searchFolders).map { ($0 as NSString).appendingPathComponent(file) }.first { FileManager.default.fileExists(atPath: $0) }
     }
 }

@@ -3,6 +3,7 @@ import Corpus
 import Alignment
 import Foundation
 import Media
+import Metrics
 import Tensor
 
 /// How `dropfill train-align` trains Ali-Net.
@@ -77,10 +78,9 @@ public enum AlignmentTraining {
             }
         }
         guard !totals.isEmpty else { return BiasSummary(mean: 0, median: 0, exactShare: 0, runs: 0) }
-        let sorted = totals.sorted()
-        let mid = sorted.count / 2
-        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        return BiasSummary(mean: totals.reduce(0, +) / Double(totals.count), median: median,
+        // Ali_b totals are whole numbers, so the mean is the same in any summation order.
+        let summary = SummaryStatistics(totals)
+        return BiasSummary(mean: summary.mean, median: summary.median,
                            exactShare: Double(exact) / Double(max(frames, 1)), runs: totals.count, totals: totals)
     }
 

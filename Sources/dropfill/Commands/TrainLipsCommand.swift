@@ -100,9 +100,10 @@ struct TrainLipsCommand: ParsableCommand {
         guard let geometry = LipGeometrySource.dlib() else {
             throw ValidationError("dlib's shape predictor is not installed (scripts/setup.sh installs libdlib-data)")
         }
-        let recognizer = ModelLocator.forProcess(alignerModel: model).phoneRecognizer()
+        let locator = ModelLocator.forProcess(alignerModel: model)
+        let recognizer = locator.phoneRecognizer()
         try recognizer.checkModel()
-        guard let aliNetPath = ModelLocator.forProcess(alignerModel: model).alignerModelPath() else {
+        guard let aliNetPath = locator.alignerModelPath() else {
             throw ValidationError("no Ali-Net model (give one with --model)")
         }
         let aliNet = try AliNetModel.load(path: aliNetPath)
