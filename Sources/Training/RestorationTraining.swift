@@ -8,6 +8,26 @@ import Restoration
 /// Prepares corpus clips for FE-Net training: face crops of `size`² and, where the audio may be used, its per-slot
 /// MFCC segments (5-segment context, as `Evaluator` gives restorers), standardised per clip.
 public enum RestorationTraining {
+    // MARK: - Visual-only corpora
+
+    /// The clips of a corpus of faces without usable audio (e.g. `../shared/data/faces-video`), for the visual path.
+    ///
+    /// Every clip's relative path gains the corpus folder's name (`prefix`, e.g. "faces-video/"), so training logs and
+    /// model metadata say where it came from and `load(_:visualOnly:)` marks its audio absent when `prefix` is among
+    /// the visual-only prefixes. Clips of a person in `heldOut` (the validation and test persons) go to `leftOut`: a
+    /// person never seen by the scored models must not reach training through a second corpus.
+    public static func visualOnlyClips(of corpus: Corpus, heldOut: Set<String>) -> (clips: [Clip], leftOut: [Clip], prefix: String) {
+        let name = URL(fileURLWithPath: corpus.root).standardizedFileURL.lastPathComponent
+        let prefix = (name.isEmpty || name == "/" ? "visual" : name) + "/"
+        var kept: [Clip] = [], leftOut: [Clip] = []
+        for clip in corpus.clips {
+            let renamed = Clip(path: clip.path, relativePath: prefix + clip.relativePath, person: clip.person)
+            if heldOut.contains(clip.person) { leftOut.append(renamed) } else { kept.append(renamed) }
+        }
+        return (kept, leftOut, prefix)
+    }
+
+    // MARK: - Loading
     /// Loads `clips`; a clip whose relative path starts with one of `visualOnly` (e.g. "faces-extra/", audio of
     /// unverified provenance), or every clip when `noAudio`, gets no audio (its samples carry the audio-absent flag).
     /// Clips that fail to load are reported through `progress` and skipped.

@@ -41,6 +41,10 @@ public final class RestorationTrainingRun {
         public var command: String
         /// Guide with the frames' own landmark geometry instead of the audio's prediction (the upper-bound diagnostic).
         public var oracleTrack = false
+        /// The longest gap trained on (dropped frames between the two neighbours).
+        public var maxGap = 15
+        /// Whether a sample stands for a gap or for a missing frame of the drop process (`FENetGapSampler.Weighting`).
+        public var gapWeighting: FENetGapSampler.Weighting = .gaps
 
         public init(size: Int = 128, noAudio: Bool = false, visualOnly: [String] = ["faces-extra/"], maxFrames: Int? = nil,
                     stepsPerEpoch: Int = 250, logEvery: Int = 25, outputPath: String, checkpointPath: String? = nil,
@@ -149,6 +153,7 @@ public final class RestorationTrainingRun {
             "fenet.validation_psnr_db": String(format: "%.3f", lastValidation.fenet),
             "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
             "fenet.split_seed": String(options.splitSeed),
+            "fenet.gap_sampling": "\(options.gapWeighting.rawValue), max gap \(options.maxGap)",
         ].merging(from.map { ["fenet.fine_tuned_from": "\($0) (\(startMetadata["fenet.steps"] ?? "?") steps; its command: \(startMetadata["fenet.command"] ?? "?"))"] } ?? [:]) { a, _ in a }
         let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -167,7 +172,8 @@ public final class RestorationTrainingRun {
                lastValidation previous: Validation = (0, 0), log: (String) -> Void) throws -> Validation {
         let total = settings.steps, size = options.size, batch = settings.batch, seed = settings.seed
         let logEvery = options.logEvery, stepsPerEpoch = options.stepsPerEpoch, ckpt = options.checkpointPath
-        let sampler = FENetGapSampler(noAudio: options.noAudio, guided: trainer.generator.config.guidance != nil)
+        var sampler = FENetGapSampler(maxGap: options.maxGap, noAudio: options.noAudio, guided: trainer.generator.config.guidance != nil)
+        sampler.weighting = options.gapWeighting
         // A fixed validation set: 64 gaps of the validation clips (or of the training clips when there are none).
         var vg = SeededGenerator(seed: 12_345)
         let valSource = valClips.isEmpty ? trainClips : valClips

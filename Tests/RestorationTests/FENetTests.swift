@@ -232,6 +232,22 @@ import Testing
         #expect(Double(ones) > Double(twos))
     }
 
+    @Test func frameWeightedGapsFollowTheMissingFrames() {
+        // A missing frame drawn uniformly from the drop process sits in a gap of x frames with P ∝ x·0.87^x.
+        var sampler = FENetGapSampler(maxGap: 40)
+        sampler.weighting = .frames
+        var g = SeededGenerator(seed: 9)
+        let xs = (0..<6000).map { _ in sampler.gapLength(using: &g) }
+        #expect(xs.allSatisfy { (1...40).contains($0) })
+        let weights = (1...40).map { Double($0) * pow(0.87, Double($0)) }
+        let expected = zip(1...40, weights).map { Double($0) * $1 }.reduce(0, +) / weights.reduce(0, +)
+        let mean = Double(xs.reduce(0, +)) / Double(xs.count)
+        #expect(abs(mean - expected) < 0.4, "mean gap \(mean), expected \(expected)")
+        // P(2)/P(1) = 2·0.87 > 1: unlike the gap weighting, two-frame gaps outnumber one-frame gaps.
+        #expect(xs.filter { $0 == 2 }.count > xs.filter { $0 == 1 }.count)
+        #expect(xs.filter { $0 > 15 }.count > 1000, "about 37% of missing frames lie in gaps longer than 15")
+    }
+
     @Test func fineTuningStartsFromATrainedGeneratorOfTheSameArchitecture() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fenet-from-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -26,7 +26,7 @@ struct TrainRestoreCommand: ParsableCommand {
         commandName: "train-restore",
         abstract: "Train FE-Net (the frame restoration network) on real talking-head clips.",
         discussion: """
-            Samples gaps the way frame loss makes them (gap lengths geometric with survival 0.13, capped at 15) from the train side of the person-disjoint split (the same split `evaluate --split test` scores), trains the generator on Eqs. 15–19 and, after a reconstruction-only warm-up, adversarially with the audio-conditioned discriminator of Eq. 20. Every epoch prints the validation PSNR (validation split) beside the linear blend's. A checkpoint (--checkpoint, default OUT.ckpt) is written every epoch; --resume continues from it. At the end the generator is written to --out with the command, data, held-out clips, steps and time in its metadata. Clips under --visual-only folders train the visual path only (their audio is marked absent).
+            Samples gaps the way frame loss makes them (gap lengths geometric with survival 0.13, capped at 15) from the train side of the person-disjoint split (the same split `evaluate --split test` scores), trains the generator on Eqs. 15–19 and, after a reconstruction-only warm-up, adversarially with the audio-conditioned discriminator of Eq. 20. Every epoch prints the validation PSNR (validation split) beside the linear blend's. A checkpoint (--checkpoint, default OUT.ckpt) is written every epoch; --resume continues from it. At the end the generator is written to --out with the command, data, held-out clips, steps and time in its metadata. Clips under --visual-only folders, and every clip of a --visual-corpus (talking faces without usable audio, e.g. ../shared/data/faces-video), train the visual path only (their audio is marked absent); a --visual-corpus clip of a validation or test person is left out, so the held-out persons stay unseen.
 
             Examples:
               dropfill train-restore ../shared/data --size 128 --steps 3000 \\
@@ -43,6 +43,8 @@ struct TrainRestoreCommand: ParsableCommand {
               dropfill train-restore ../shared/data --guidance lips --mouth-weight 2 \\
                   --from SampleData/models/fenet.safetensors --steps 1500 \\
                   --out SampleData/models/fenet-lips.safetensors
+              dropfill train-restore ../shared/data --visual-corpus ../shared/data/faces-video \\
+                  --from SampleData/models/fenet.safetensors --steps 2000 --out fenet.safetensors
 
             --guidance lips (fenet-lips) gives refine_net and inter_net the audio-predicted lip geometry's departure from interpolation (lips.safetensors on the phones pocketsphinx decodes), placed at the mouth the neighbours' landmarks show; with --no-audio the same network sees the mouth's place only (fenet-lips-noaudio). --from an unguided FE-Net widens its inputs with zero weights, so training starts from exactly that model.
             """
@@ -105,8 +107,21 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "Comma-separated folder prefixes whose clips train the visual path only.")
     var visualOnly: String = "faces-extra/"
 
+    @Option(name: .customLong("visual-corpus"),
+            help: ArgumentHelp("A further corpus of talking faces without usable audio (its own manifest.tsv gives person IDs), trained on the visual path only; repeatable. Its clips of validation or test persons are left out.",
+                               valueName: "folder"),
+            completion: .directory)
+    var visualCorpora: [String] = []
+
     @Option(help: "Use at most this many frames of each clip.")
     var maxFrames: Int?
+
+    @Option(help: "Longest gap trained on (dropped frames between the two neighbours; a clip's own length caps it too).")
+    var maxGap: Int = 15
+
+    @Option(help: ArgumentHelp("What one sample stands for: gaps (a gap of the drop process, P ∝ 0.87^x) or frames (a missing frame, the unit evaluate averages over: P ∝ x·0.87^x).",
+                               valueName: "gaps|frames"))
+    var gapWeighting: String = "gaps"
 
     @Option(help: "Progress line every N steps.")
     var logEvery: Int = 25
@@ -133,6 +148,10 @@ struct TrainRestoreCommand: ParsableCommand {
                               ("--lambda-ssim", lambdaSsim), ("--mouth-weight", mouthWeight)] where !value.isFinite || value < 0 {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
+        guard (1...200).contains(maxGap) else { throw ValidationError("--max-gap must lie in 1…200, got \(maxGap)") }
+        guard FENetGapSampler.Weighting(rawValue: gapWeighting) != nil else {
+            throw ValidationError("--gap-weighting must be gaps or frames, got '\(gapWeighting)'")
+        }
         guard ["none", "lips"].contains(guidance) else { throw ValidationError("--guidance must be none or lips, got '\(guidance)'") }
         guard ["audio", "oracle"].contains(lipTrack) else { throw ValidationError("--lip-track must be audio or oracle, got '\(lipTrack)'") }
         if lipTrack == "oracle", guidance != "lips" { throw ValidationError("--lip-track oracle needs --guidance lips") }
@@ -158,12 +177,24 @@ struct TrainRestoreCommand: ParsableCommand {
                                              warmupSteps: warmupSteps ?? (from == nil ? nil : 0),
                                              adversarialWeight: adversarialWeight, lambdaP: lambdaP, lambdaSSIM: lambdaSsim,
                                              lambdaMouth: mouthWeight, seed: training.seed)
+        var visualOnlyPrefixes = visualOnly.split(separator: ",").map(String.init)
+        var visualClips: [Clip] = []
+        let heldOutPersons = Set(((validationSide?.clips ?? []) + (testSide?.clips ?? [])).map(\.person))
+        for path in visualCorpora {
+            let extra = try RestorationTraining.visualOnlyClips(of: try Corpus(path: path), heldOut: heldOutPersons)
+            visualOnlyPrefixes.append(extra.prefix)
+            visualClips += extra.clips
+            Progress.log("train-restore: \(path): \(extra.clips.count) clip(s) of \(Set(extra.clips.map(\.person)).count) person(s) for the visual path"
+                         + (extra.leftOut.isEmpty ? "" : "; left out \(extra.leftOut.count) of validation or test persons (\(Set(extra.leftOut.map(\.person)).sorted().joined(separator: ", ")))"))
+        }
         var options = RestorationTrainingRun.Options(
-            size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnly.split(separator: ",").map(String.init),
+            size: corpusOptions.size, noAudio: noAudio, visualOnly: visualOnlyPrefixes,
             maxFrames: maxFrames, stepsPerEpoch: stepsPerEpoch, logEvery: logEvery, outputPath: training.out,
             checkpointPath: checkpoint, resume: training.resume, fineTuneFrom: from, stopAfter: stopAfter, splitSeed: corpusOptions.splitSeed,
             command: CommandLine.arguments.joined(separator: " "))
         options.oracleTrack = lipTrack == "oracle"
+        options.maxGap = maxGap
+        options.gapWeighting = FENetGapSampler.Weighting(rawValue: gapWeighting) ?? .gaps
         var config = FENetConfig()
         var rife: IFNet?
         if FENetConfig.Trunk(rawValue: trunk) == .rife {
@@ -176,7 +207,7 @@ struct TrainRestoreCommand: ParsableCommand {
             guide = LipGuidanceSource.make(locator: ModelLocator.forProcess())
         }
         let run = try RestorationTrainingRun(settings: settings, options: options, config: config, trunk: rife, guidance: guide)
-        try run.run(train: trainSide.clips, validation: validationSide?.clips ?? [], test: testSide?.clips ?? [],
+        try run.run(train: trainSide.clips + visualClips, validation: validationSide?.clips ?? [], test: testSide?.clips ?? [],
                     log: { Progress.log($0) })
     }
 }
