@@ -26,7 +26,7 @@ struct TrainRestoreCommand: ParsableCommand {
         commandName: "train-restore",
         abstract: "Train FE-Net (the frame restoration network) on real talking-head clips.",
         discussion: """
-            Samples gaps the way frame loss makes them (gap lengths geometric with survival 0.13, capped at 15) from the train side of the person-disjoint split (the same split `evaluate --split test` scores), trains the generator on Eqs. 15–19 and, after a reconstruction-only warm-up, adversarially with the audio-conditioned discriminator of Eq. 20. Every epoch prints the validation PSNR (validation split) beside the linear blend's. A checkpoint (--checkpoint, default OUT.ckpt) is written every epoch; --resume continues from it. At the end the generator is written to --out with the command, data, held-out clips, steps and time in its metadata. Clips under --visual-only folders, and every clip of a --visual-corpus (talking faces without usable audio, e.g. ../shared/data/faces-video), train the visual path only (their audio is marked absent); a --visual-corpus clip of a validation or test person is left out, so the held-out persons stay unseen.
+            Samples gaps the way frame loss makes them (gap lengths geometric with survival 0.13, capped at --max-gap) from the train side of the person-disjoint split (the same split `evaluate --split test` scores), trains the generator on Eqs. 15–19 and, after a reconstruction-only warm-up, adversarially with the audio-conditioned discriminator of Eq. 20. Every epoch prints the validation PSNR (validation split) beside the linear blend's. A checkpoint (--checkpoint, default OUT.ckpt) is written every epoch; --resume continues from it. At the end the generator is written to --out with the command, data, held-out clips, steps and time in its metadata. Clips under --visual-only folders, and every clip of a --visual-corpus (talking faces without usable audio, e.g. ../shared/data/faces-video), train the visual path only (their audio is marked absent); a --visual-corpus clip of a validation or test person is left out, so the held-out persons stay unseen.
 
             Examples:
               dropfill train-restore ../shared/data --size 128 --steps 3000 \\
@@ -119,9 +119,8 @@ struct TrainRestoreCommand: ParsableCommand {
     @Option(help: "Longest gap trained on (dropped frames between the two neighbours; a clip's own length caps it too).")
     var maxGap: Int = 15
 
-    @Option(help: ArgumentHelp("What one sample stands for: gaps (a gap of the drop process, P ∝ 0.87^x) or frames (a missing frame, the unit evaluate averages over: P ∝ x·0.87^x).",
-                               valueName: "gaps|frames"))
-    var gapWeighting: String = "gaps"
+    @Option(help: "What one sample stands for: gaps (a gap of the drop process, P ∝ 0.87^x) or frames (a missing frame, the unit evaluate averages over: P ∝ x·0.87^x).")
+    var gapWeighting: FENetGapSampler.Weighting = .gaps
 
     @Option(help: "Progress line every N steps.")
     var logEvery: Int = 25
@@ -149,9 +148,6 @@ struct TrainRestoreCommand: ParsableCommand {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
         guard (1...200).contains(maxGap) else { throw ValidationError("--max-gap must lie in 1…200, got \(maxGap)") }
-        guard FENetGapSampler.Weighting(rawValue: gapWeighting) != nil else {
-            throw ValidationError("--gap-weighting must be gaps or frames, got '\(gapWeighting)'")
-        }
         guard ["none", "lips"].contains(guidance) else { throw ValidationError("--guidance must be none or lips, got '\(guidance)'") }
         guard ["audio", "oracle"].contains(lipTrack) else { throw ValidationError("--lip-track must be audio or oracle, got '\(lipTrack)'") }
         if lipTrack == "oracle", guidance != "lips" { throw ValidationError("--lip-track oracle needs --guidance lips") }
@@ -194,7 +190,7 @@ struct TrainRestoreCommand: ParsableCommand {
             command: CommandLine.arguments.joined(separator: " "))
         options.oracleTrack = lipTrack == "oracle"
         options.maxGap = maxGap
-        options.gapWeighting = FENetGapSampler.Weighting(rawValue: gapWeighting) ?? .gaps
+        options.gapWeighting = gapWeighting
         var config = FENetConfig()
         var rife: IFNet?
         if FENetConfig.Trunk(rawValue: trunk) == .rife {

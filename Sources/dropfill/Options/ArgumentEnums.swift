@@ -3,6 +3,7 @@ import Corpus
 import Metrics
 import Pipeline
 import Inspector
+import Restoration
 
 // The engine's closed sets that options take as they are (their raw values are the option values).
 
@@ -10,6 +11,7 @@ extension DropModel: ExpressibleByArgument {}
 extension TimestampMode: ExpressibleByArgument {}
 extension ClipPreparation.Crop: ExpressibleByArgument {}
 extension OutsideMethod: ExpressibleByArgument {}
+extension FENetGapSampler.Weighting: ExpressibleByArgument {}
 
 /// The colour convention of the metrics (`--convention`).
 enum ConventionChoice: String, CaseIterable, ExpressibleByArgument {
