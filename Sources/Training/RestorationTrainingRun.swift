@@ -45,6 +45,11 @@ public final class RestorationTrainingRun {
         public var maxGap = 15
         /// Whether a sample stands for a gap or for a missing frame of the drop process (`FENetGapSampler.Weighting`).
         public var gapWeighting: FENetGapSampler.Weighting = .gaps
+        /// Gaps of the fixed validation set scored every epoch (a multiple of `validationBatch`).
+        public var validationGaps = 64
+
+        /// Gaps per validation batch.
+        public static let validationBatch = 8
 
         public init(size: Int = 128, noAudio: Bool = false, visualOnly: [String] = ["faces-extra/"], maxFrames: Int? = nil,
                     stepsPerEpoch: Int = 250, logEvery: Int = 25, outputPath: String, checkpointPath: String? = nil,
@@ -154,6 +159,7 @@ public final class RestorationTrainingRun {
             "fenet.validation_blend_psnr_db": String(format: "%.3f", lastValidation.blend),
             "fenet.split_seed": String(options.splitSeed),
             "fenet.gap_sampling": "\(options.gapWeighting.rawValue), max gap \(options.maxGap)",
+            "fenet.validation_gaps": String(options.validationGaps),
         ].merging(from.map { ["fenet.fine_tuned_from": "\($0) (\(startMetadata["fenet.steps"] ?? "?") steps; its command: \(startMetadata["fenet.command"] ?? "?"))"] } ?? [:]) { a, _ in a }
         let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -174,14 +180,19 @@ public final class RestorationTrainingRun {
         let logEvery = options.logEvery, stepsPerEpoch = options.stepsPerEpoch, ckpt = options.checkpointPath
         var sampler = FENetGapSampler(maxGap: options.maxGap, noAudio: options.noAudio, guided: trainer.generator.config.guidance != nil)
         sampler.weighting = options.gapWeighting
-        // A fixed validation set: 64 gaps of the validation clips (or of the training clips when there are none).
+        // A fixed validation set: `validationGaps` gaps of the validation clips (or of the training clips when there are
+        // none). The first 64 are the same whatever the number (one generator, drawn in order).
+        let perBatch = Self.Options.validationBatch
+        guard options.validationGaps >= perBatch, options.validationGaps % perBatch == 0 else {
+            throw RestorationError.invalidSetting("train-restore: \(options.validationGaps) validation gaps (a positive multiple of \(perBatch) is needed)")
+        }
         var vg = SeededGenerator(seed: 12_345)
         let valSource = valClips.isEmpty ? trainClips : valClips
         var valSampler = sampler
         valSampler.flip = false
         valSampler.staticFraction = 0
-        let valBatches = try (0..<8).map { _ in
-            try FENetBatch((0..<8).map { _ in valSampler.sample(valSource, using: &vg) }, width: size, height: size)
+        let valBatches = try (0..<(options.validationGaps / perBatch)).map { _ in
+            try FENetBatch((0..<perBatch).map { _ in valSampler.sample(valSource, using: &vg) }, width: size, height: size)
         }
         log("train-restore: \(trainer.generator.parameterCount) generator parameters, \(String(format: "%.3f", trainer.generator.gigaflopsPerFrame(size: 256))) GFLOP per 256² frame; \(total) steps of \(batch)")
         var g = SeededGenerator(seed: samplerState ?? (seed &+ UInt64(trainer.step) &* 7919))
@@ -212,7 +223,7 @@ public final class RestorationTrainingRun {
             if epochEnd {
                 lastValidation = try trainer.validate(valBatches)
                 log(String(format: "epoch %d: validation PSNR %.2f dB (blend %.2f dB) on %d gaps of %@", done / stepsPerEpoch,
-                           lastValidation.fenet, lastValidation.blend, 64, valClips.isEmpty ? "training clips" : "validation clips"))
+                           lastValidation.fenet, lastValidation.blend, options.validationGaps, valClips.isEmpty ? "training clips" : "validation clips"))
             }
             if epochEnd || done == end {
                 try trainer.saveCheckpoint(to: ckpt, metadata: [
