@@ -5,6 +5,7 @@ Train and validation persons of the project split only. Asks two questions of th
 (`GapLikelihood`: log c = a + b·log g + ε, c the RMS change of the 32² face thumbnails of consecutive survivors):
   1. does the audio say how fast the face moves (speech share or loudness over the gap as an effective duration)?
   2. does the direction of the change (where survivor B projects on the line from A to C) add to its size?
+  3. does the change from A straight to C add to the two single changes?
 
 usage: study.py DUMPDIR PCMDIR PHONECACHE SPLIT_TSV
   DUMPDIR     output of `dump` (this folder's Swift package)
@@ -105,3 +106,24 @@ for cols, name in (([size_ratio], 'log(c_AB / c_BC) (what the cue uses)'), ([pro
     X = np.column_stack(cols + [np.ones_like(target)])
     beta, *_ = np.linalg.lstsq(X, target, rcond=None)
     print(f'  {name:44s} R² {1 - (target - X @ beta).var() / target.var():.3f}')
+
+# MARK: - 3. The change over two gaps (A→C) beside the two single ones
+rng = np.random.default_rng(3)
+rows, groups = [], []
+for ci, c in enumerate(clips):
+    th = c['th']
+    for pattern in range(6):
+        keep = rng.random(c['n']) > 0.87; keep[0] = keep[-1] = True
+        s = np.flatnonzero(keep)
+        for a, b, cc in zip(s[:-2], s[1:-1], s[2:]):
+            rows.append((np.log(cc - a), np.log(change(th[a], th[b]) + 1e-4), np.log(change(th[b], th[cc]) + 1e-4),
+                         np.log(change(th[a], th[cc]) + 1e-4)))
+            groups.append(ci * 100 + pattern)
+groups = np.array(groups)
+span, c_ab, c_bc, c_ac = (centre(v) for v in np.array(rows).T)
+def r2(target, columns):
+    X = np.column_stack(columns)
+    beta, *_ = np.linalg.lstsq(X, target, rcond=None)
+    return 1 - (target - X @ beta).var() / target.var()
+print(f'3. log(g_AB + g_BC) of {len(span)} triples, clip-centred: from c_AB and c_BC R² {r2(span, [c_ab, c_bc]):.3f}; '
+      f'with c_AC too {r2(span, [c_ab, c_bc, c_ac]):.3f}')
