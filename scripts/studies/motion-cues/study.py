@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The motion-cue study (DECISIONS.md, "Five more levers, measured and dropped", 8 December 2026).
 
-Train and validation persons of the project split only. Asks two questions of the visual-continuity cue
+Train and validation persons of the project split only. Asks three questions of the visual-continuity cue
 (`GapLikelihood`: log c = a + b·log g + ε, c the RMS change of the 32² face thumbnails of consecutive survivors):
   1. does the audio say how fast the face moves (speech share or loudness over the gap as an effective duration)?
   2. does the direction of the change (where survivor B projects on the line from A to C) add to its size?
