@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// A scratch package for the motion-cue study (DECISIONS.md, "Five more levers, measured and dropped"): it builds
+// A scratch package for the motion-cue study (DECISIONS.md, "Six more levers, measured and dropped"): it builds
 // `dump` against the repository's engine. Not part of the product; build it with `swift build -c release` here.
 import PackageDescription
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The motion-cue study (DECISIONS.md, "Five more levers, measured and dropped", 8 December 2026).
+"""The motion-cue study (DECISIONS.md, "Six more levers, measured and dropped", 8 December 2026).
 
 Train and validation persons of the project split only. Asks three questions of the visual-continuity cue
 (`GapLikelihood`: log c = a + b·log g + ε, c the RMS change of the 32² face thumbnails of consecutive survivors):
