@@ -89,6 +89,10 @@ public final class RestorationTrainingRun {
         if config.guidance != nil, guidance == nil {
             throw RestorationError.invalidSetting("train-restore: a guided generator needs the lip guidance source")
         }
+        let perBatch = Options.validationBatch
+        guard options.validationGaps >= perBatch, options.validationGaps % perBatch == 0 else {
+            throw RestorationError.invalidSetting("train-restore: \(options.validationGaps) validation gaps (a positive multiple of \(perBatch) is needed)")
+        }
         if settings.lambdaMouth > 0, config.guidance == nil {
             throw RestorationError.invalidSetting("train-restore: the mouth term needs the lip guidance (--guidance lips): it is where the mouth is")
         }
@@ -181,11 +185,8 @@ public final class RestorationTrainingRun {
         var sampler = FENetGapSampler(maxGap: options.maxGap, noAudio: options.noAudio, guided: trainer.generator.config.guidance != nil)
         sampler.weighting = options.gapWeighting
         // A fixed validation set: `validationGaps` gaps of the validation clips (or of the training clips when there are
-        // none). The first 64 are the same whatever the number (one generator, drawn in order).
-        let perBatch = Self.Options.validationBatch
-        guard options.validationGaps >= perBatch, options.validationGaps % perBatch == 0 else {
-            throw RestorationError.invalidSetting("train-restore: \(options.validationGaps) validation gaps (a positive multiple of \(perBatch) is needed)")
-        }
+        // none; the count is checked by `init`). The first 64 are the same whatever the number (one generator, in order).
+        let perBatch = Options.validationBatch
         var vg = SeededGenerator(seed: 12_345)
         let valSource = valClips.isEmpty ? trainClips : valClips
         var valSampler = sampler

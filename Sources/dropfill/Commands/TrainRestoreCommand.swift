@@ -150,8 +150,9 @@ struct TrainRestoreCommand: ParsableCommand {
                               ("--lambda-ssim", lambdaSsim), ("--mouth-weight", mouthWeight)] where !value.isFinite || value < 0 {
             throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)")
         }
-        guard validationGaps >= 8, validationGaps <= 65_536, validationGaps % 8 == 0 else {
-            throw ValidationError("--validation-gaps must be a multiple of 8 in 8…65536, got \(validationGaps)")
+        let perBatch = RestorationTrainingRun.Options.validationBatch
+        guard validationGaps >= perBatch, validationGaps <= 65_536, validationGaps % perBatch == 0 else {
+            throw ValidationError("--validation-gaps must be a multiple of \(perBatch) in \(perBatch)…65536, got \(validationGaps)")
         }
         guard (1...200).contains(maxGap) else { throw ValidationError("--max-gap must lie in 1…200, got \(maxGap)") }
         guard ["none", "lips"].contains(guidance) else { throw ValidationError("--guidance must be none or lips, got '\(guidance)'") }
